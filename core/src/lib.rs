@@ -1,0 +1,30 @@
+//! oidc-thumb-core: everything oidc-thumb-check decides, with no network, file system or clock.
+//!
+//! Data flows one way: file text -> [`Declaration`]s -> hosts -> observations -> findings ->
+//! reports. The binary does the I/O at both ends.
+
+#![warn(missing_docs)]
+
+mod cert;
+mod chain;
+mod declaration;
+mod endpoint;
+mod observation;
+mod thumbprint;
+mod time;
+
+pub use cert::{CertError, CertFacts};
+pub use chain::{pem_block, pem_certificates, ChainError, PresentedChain, MAX_CHAIN_LEN};
+pub use declaration::{
+    line_column, Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice, Span,
+    Suppression, ThumbprintList,
+};
+pub use endpoint::{
+    canonical_ip, non_public_reason, AddressPolicy, Cidr, Endpoint, HttpsUrl, UrlError,
+};
+pub use observation::{
+    read_discovery_document, ChainVariant, Discovery, DiscoveryError, HostError, HostObservation,
+    IssuerObservation, Verification,
+};
+pub use thumbprint::{Thumbprint, ThumbprintError, ThumbprintStyle};
+pub use time::Timestamp;
