@@ -1,1 +1,43 @@
-fn main() {}
+//! oidc-thumb-check: finds the AWS IAM OIDC providers declared in infrastructure-as-code and
+//! checks their thumbprints against the certificate chains the providers serve.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// The gate passed, or every URL was checked.
+pub const EXIT_OK: u8 = 0;
+/// The gate failed (a finding at error level), or a URL could not be checked.
+pub const EXIT_FAILED: u8 = 1;
+/// The invocation or the configuration is wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+
+    let outcome: anyhow::Result<u8> = match cli.command {
+        cli::Command::Check(_) | cli::Command::Thumbprint(_) | cli::Command::List(_) => {
+            Err(anyhow::anyhow!("this subcommand is being built"))
+        }
+    };
+
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -10,6 +10,8 @@ mod chain;
 mod declaration;
 mod endpoint;
 mod observation;
+pub mod readers;
+mod suppression;
 mod thumbprint;
 mod time;
 
@@ -26,5 +28,6 @@ pub use observation::{
     read_discovery_document, ChainVariant, Discovery, DiscoveryError, HostError, HostObservation,
     IssuerObservation, Verification,
 };
+pub use suppression::find_suppressions;
 pub use thumbprint::{Thumbprint, ThumbprintError, ThumbprintStyle};
 pub use time::Timestamp;

@@ -1,0 +1,174 @@
+//! The command line: every subcommand and option, parsed by clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Checks the OIDC provider thumbprints declared in infrastructure-as-code against the
+/// certificate chains the providers serve, by the rules AWS IAM applies.
+#[derive(Debug, Parser)]
+#[command(name = "oidc-thumb-check", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The gate: check every declared provider against its live chain (what the Action runs).
+    Check(CheckArgs),
+    /// Show the thumbprint IAM expects for issuer URLs or hosts, with the chain behind it.
+    Thumbprint(ThumbprintArgs),
+    /// List the declarations found, without any network.
+    List(ListArgs),
+}
+
+/// Output format on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable text.
+    Text,
+    /// Versioned JSON (`"version": 1`).
+    Json,
+}
+
+/// Options every subcommand that reaches the network shares.
+#[derive(Debug, Args, Clone)]
+pub struct NetArgs {
+    /// Extra trusted root certificates, PEM (repeatable). `SSL_CERT_FILE` is added too.
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+
+    /// Seconds allowed for each connect, handshake and read.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+
+    /// Allow loopback, private, link-local and other non-public addresses.
+    #[arg(long)]
+    pub allow_private_addresses: bool,
+
+    /// Use saved chains instead of the network (requires --chains).
+    #[arg(long, requires = "chains")]
+    pub offline: bool,
+
+    /// Folder of saved chains: HOST.pem, or HOST_PORT.pem for a port other than 443.
+    #[arg(long, value_name = "DIR")]
+    pub chains: Option<PathBuf>,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// Format of stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Configuration file (default: .oidc-thumb-check.toml at the root when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print only what was asked for: no progress, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// More detail on stderr (-v: a line per provider; -vv: network detail).
+    #[arg(long, short, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// `thumbprint URL|HOST[:PORT]...`
+#[derive(Debug, Args)]
+pub struct ThumbprintArgs {
+    /// Issuer URLs (https://...) or hosts (HOST, HOST:PORT, [V6]:PORT).
+    #[arg(required = true, value_name = "URL|HOST[:PORT]")]
+    pub targets: Vec<String>,
+
+    /// Write each observed chain to DIR in the saved-chain layout.
+    #[arg(long, value_name = "DIR")]
+    pub save_chains: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `list [PATHS]...`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Files or folders to read (default: the current folder).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options of the IaC walk.
+#[derive(Debug, Args, Clone)]
+pub struct DiscoveryArgs {
+    /// Leave out paths matching this glob (repeatable), relative to the root.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// AWS region of EKS issuers whose region the files do not say.
+    #[arg(long, value_name = "REGION", env = "AWS_REGION")]
+    pub aws_region: Option<String>,
+}
+
+/// `check [PATHS]...`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the current folder).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Fail when the pinned certificate expires within this many days.
+    #[arg(long, value_name = "N")]
+    pub expiry_days: Option<u32>,
+
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Write a SARIF 2.1.0 report.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    /// Write the JSON report to a file (whatever --format says).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Write a Markdown job summary (default: $GITHUB_STEP_SUMMARY when set).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// GitHub workflow command annotations on stdout (auto: when GITHUB_ACTIONS=true).
+    #[arg(long, value_enum, default_value_t = Annotations::Auto)]
+    pub annotations: Annotations,
+
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// When to print GitHub annotations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Annotations {
+    /// When `GITHUB_ACTIONS=true`.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
