@@ -26,7 +26,7 @@ pub use endpoint::{
 };
 pub use observation::{
     read_discovery_document, ChainVariant, Discovery, DiscoveryError, HostError, HostObservation,
-    IssuerObservation, Verification,
+    IssuerObservation, Observations, Verification,
 };
 pub use suppression::find_suppressions;
 pub use thumbprint::{Thumbprint, ThumbprintError, ThumbprintStyle};

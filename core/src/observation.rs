@@ -224,3 +224,28 @@ pub fn read_discovery_document(body: &[u8]) -> Result<String, DiscoveryError> {
     })?;
     Ok(jwks_uri.to_string())
 }
+
+/// Everything observed in one run: each issuer's discovery outcome and each host's chains.
+/// Each host appears once however many declarations name it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Observations {
+    /// One per distinct issuer URL whose discovery document was read.
+    pub issuers: Vec<IssuerObservation>,
+    /// One per distinct host.
+    pub hosts: Vec<HostObservation>,
+}
+
+impl Observations {
+    /// The discovery outcome of an issuer URL (compared without a trailing slash).
+    pub fn issuer(&self, url: &str) -> Option<&IssuerObservation> {
+        let wanted = url.trim_end_matches('/');
+        self.issuers
+            .iter()
+            .find(|o| o.issuer.trim_end_matches('/') == wanted)
+    }
+
+    /// The observation of a host.
+    pub fn host(&self, endpoint: &Endpoint) -> Option<&HostObservation> {
+        self.hosts.iter().find(|o| &o.endpoint == endpoint)
+    }
+}
