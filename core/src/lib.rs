@@ -9,7 +9,9 @@ mod cert;
 mod chain;
 mod declaration;
 mod endpoint;
+mod finding;
 mod observation;
+mod policy;
 pub mod readers;
 mod suppression;
 mod thumbprint;
@@ -24,10 +26,15 @@ pub use declaration::{
 pub use endpoint::{
     canonical_ip, non_public_reason, AddressPolicy, Cidr, Endpoint, HttpsUrl, UrlError,
 };
+pub use finding::{
+    DeclarationResult, Enforcement, Finding, HostResult, HostRole, Report, Severity, Status,
+    Summary, VariantResult,
+};
 pub use observation::{
     read_discovery_document, ChainVariant, Discovery, DiscoveryError, HostError, HostObservation,
     IssuerObservation, Observations, Verification,
 };
+pub use policy::{glob_match, Ignore, Policy};
 pub use suppression::find_suppressions;
 pub use thumbprint::{Thumbprint, ThumbprintError, ThumbprintStyle};
 pub use time::Timestamp;
