@@ -334,6 +334,8 @@ pub struct DeclarationResult {
     pub status: Status,
     /// Its effective severity.
     pub severity: Severity,
+    /// The headline: the most severe finding's message, or what passed.
+    pub message: String,
     /// Every finding, most severe first.
     pub findings: Vec<Finding>,
     /// CA-validated or thumbprint-enforced, when the JWKS host was observed.
