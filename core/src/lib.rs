@@ -9,6 +9,7 @@ mod cert;
 mod chain;
 mod declaration;
 mod endpoint;
+mod evaluate;
 mod finding;
 mod observation;
 mod policy;
@@ -25,6 +26,10 @@ pub use declaration::{
 };
 pub use endpoint::{
     canonical_ip, non_public_reason, AddressPolicy, Cidr, Endpoint, HttpsUrl, UrlError,
+};
+pub use evaluate::{
+    evaluate, evaluate_declaration, plan_observations, plan_thumbprints, resolve_issuers,
+    ObservationPlan, MAX_THUMBPRINTS,
 };
 pub use finding::{
     DeclarationResult, Enforcement, Finding, HostResult, HostRole, Report, Severity, Status,
