@@ -1,5 +1,8 @@
 //! The IaC readers: file text in, declarations with exact places out. One module per format.
 
+pub mod terraform;
+pub mod terraform_plan;
+
 /// What the readers may use besides a file's text.
 #[derive(Clone, Debug, Default)]
 pub struct ReadContext {
