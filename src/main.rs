@@ -2,6 +2,10 @@
 //! checks their thumbprints against the certificate chains the providers serve.
 
 mod cli;
+#[cfg(feature = "net")]
+mod net;
+mod saved_chains;
+mod thumbprint_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -28,7 +32,8 @@ fn main() -> ExitCode {
     };
 
     let outcome: anyhow::Result<u8> = match cli.command {
-        cli::Command::Check(_) | cli::Command::Thumbprint(_) | cli::Command::List(_) => {
+        cli::Command::Thumbprint(args) => thumbprint_cmd::run(&args),
+        cli::Command::Check(_) | cli::Command::List(_) => {
             Err(anyhow::anyhow!("this subcommand is being built"))
         }
     };
