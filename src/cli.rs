@@ -33,6 +33,9 @@ pub enum OutputFormat {
     Json,
 }
 
+/// The network timeout unless `--timeout` or the configuration says otherwise.
+pub const DEFAULT_TIMEOUT_SECONDS: f64 = 10.0;
+
 /// Options every subcommand that reaches the network shares.
 #[derive(Debug, Args, Clone)]
 pub struct NetArgs {
@@ -41,7 +44,7 @@ pub struct NetArgs {
     pub ca_files: Vec<PathBuf>,
 
     /// Seconds allowed for each connect, handshake and read.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT_SECONDS)]
     pub timeout: f64,
 
     /// Allow loopback, private, link-local and other non-public addresses.
@@ -152,6 +155,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Annotations::Auto)]
     pub annotations: Annotations,
 
+    /// Judge as of this date (YYYY-MM-DD or RFC 3339) instead of now: what breaks later?
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+
     #[command(flatten)]
     pub discovery: DiscoveryArgs,
 
@@ -171,4 +178,11 @@ pub enum Annotations {
     Always,
     /// Never.
     Never,
+}
+
+impl NetArgs {
+    /// True when `--timeout` was left at its default, so the configuration may set it.
+    pub fn timeout_is_default(&self) -> bool {
+        self.timeout == DEFAULT_TIMEOUT_SECONDS
+    }
 }

@@ -1,11 +1,16 @@
 //! oidc-thumb-check: finds the AWS IAM OIDC providers declared in infrastructure-as-code and
 //! checks their thumbprints against the certificate chains the providers serve.
 
+mod check_cmd;
 mod cli;
+mod config;
+mod list_cmd;
 #[cfg(feature = "net")]
 mod net;
+mod output;
 mod saved_chains;
 mod thumbprint_cmd;
+mod walk;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -33,9 +38,8 @@ fn main() -> ExitCode {
 
     let outcome: anyhow::Result<u8> = match cli.command {
         cli::Command::Thumbprint(args) => thumbprint_cmd::run(&args),
-        cli::Command::Check(_) | cli::Command::List(_) => {
-            Err(anyhow::anyhow!("this subcommand is being built"))
-        }
+        cli::Command::Check(args) => check_cmd::run(&args),
+        cli::Command::List(args) => list_cmd::run(&args),
     };
 
     match outcome {

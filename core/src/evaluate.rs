@@ -549,12 +549,18 @@ impl<'a> Judge<'a> {
 
         for ((host, variant), covered) in compared.iter().zip(&coverages) {
             match covered {
-                Coverage::Top => self.check_expiry(host, variant, variant.chain.certs.len() - 1),
+                Coverage::Top => {
+                    let top = variant.chain.certs.len() - 1;
+                    self.check_expiry(host, variant, top);
+                    self.expired_anywhere(host, variant, &[top]);
+                }
                 Coverage::Lower(pins) => {
                     for (position, cert) in pins {
                         self.fragile_pin(host, variant, *position, cert);
                         self.check_expiry(host, variant, *position);
                     }
+                    let pinned: Vec<usize> = pins.iter().map(|(p, _)| *p).collect();
+                    self.expired_anywhere(host, variant, &pinned);
                 }
                 Coverage::None if absent => {
                     if enforcement != Some(Enforcement::CaValidated) {
@@ -568,7 +574,9 @@ impl<'a> Judge<'a> {
                     self.missing(Status::Mismatch, host, variant, declared, enforcement)
                 }
             }
-            self.expired_anywhere(host, variant);
+            if matches!(covered, Coverage::None) {
+                self.expired_anywhere(host, variant, &[]);
+            }
         }
     }
 
@@ -655,7 +663,19 @@ impl<'a> Judge<'a> {
             return;
         };
         if cert.is_expired(self.now) {
-            return; // reported by expired_anywhere
+            self.add(
+                Status::Expired,
+                Some(&host.endpoint),
+                format!(
+                    "the pinned certificate {} of {} ({}) expired {}; the host still presents it, \
+                     so the provider needs a new certificate and then a new thumbprint",
+                    cert.display_name(),
+                    describe_host(host),
+                    cert.sha1,
+                    cert.not_after.date(),
+                ),
+            );
+            return;
         }
         let window_end = self.now.plus_days(i64::from(self.policy.expiry_days));
         if cert.not_after <= window_end {
@@ -677,9 +697,11 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn expired_anywhere(&mut self, host: &HostResult, variant: &VariantResult) {
+    /// Rule 5: expired certificates of the chain other than the pinned ones (reported by
+    /// `check_expiry`).
+    fn expired_anywhere(&mut self, host: &HostResult, variant: &VariantResult, pinned: &[usize]) {
         for (position, cert) in variant.chain.certs.iter().enumerate() {
-            if cert.is_expired(self.now) {
+            if cert.is_expired(self.now) && !pinned.contains(&position) {
                 self.add(
                     Status::Expired,
                     Some(&host.endpoint),

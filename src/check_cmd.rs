@@ -1,0 +1,176 @@
+//! `check`: the gate. Declarations against live (or saved) chains, judged by IAM's rules,
+//! with every requested report written from one run.
+
+use crate::cli::{Annotations, CheckArgs, NetArgs, OutputFormat};
+use crate::config::Config;
+use crate::walk::{self, WalkOptions};
+use crate::{output, EXIT_FAILED, EXIT_OK};
+use anyhow::{bail, Context};
+use oidc_thumb_core::readers::ReadContext;
+use oidc_thumb_core::report::{github, json, junit, sarif, summary, text};
+use oidc_thumb_core::{
+    evaluate, plan_observations, resolve_issuers, AddressPolicy, ObservationPlan, Observations,
+    Report, Timestamp,
+};
+use std::path::PathBuf;
+
+/// Runs the gate: 0 when it passed, 1 when a finding is at error level.
+pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    let config = Config::load(args.common.config.as_deref())?;
+    let now = judgement_time(args.at.as_deref())?;
+    let annotations = annotations_on(args)?;
+
+    let ctx = ReadContext {
+        aws_region: args.discovery.aws_region.clone(),
+    };
+    let options = WalkOptions {
+        excludes: config
+            .excludes
+            .iter()
+            .chain(&args.discovery.excludes)
+            .cloned()
+            .collect(),
+    };
+    let scan = walk::scan(&args.paths, &options, &ctx)?;
+    let mut declarations = scan.declarations;
+    resolve_issuers(&mut declarations, &config.issuers);
+
+    let plan = plan_observations(&declarations);
+    let observations = observe(&plan, &args.net, &config)?;
+
+    let mut policy = config.policy.clone();
+    if let Some(days) = args.expiry_days {
+        policy.expiry_days = days;
+    }
+    let report = evaluate(&declarations, scan.notices, &observations, &policy, now);
+    if args.common.verbose > 0 {
+        for result in &report.results {
+            let d = &result.declaration;
+            eprintln!(
+                "{}:{}: {} {}",
+                d.file, d.location.line, d.resource, result.status
+            );
+        }
+    }
+
+    write_reports(&report, args, annotations)?;
+    Ok(if report.gate_failed() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// "Now", or the date `--at` names.
+fn judgement_time(at: Option<&str>) -> anyhow::Result<Timestamp> {
+    match at {
+        Some(text) => Timestamp::parse(text)
+            .with_context(|| format!("--at {text:?} is not a date such as 2027-01-31")),
+        None => {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Ok(Timestamp(i64::try_from(seconds).unwrap_or(i64::MAX)))
+        }
+    }
+}
+
+/// Whether GitHub annotations go to stdout. They cannot share it with JSON.
+fn annotations_on(args: &CheckArgs) -> anyhow::Result<bool> {
+    let json = args.common.format == OutputFormat::Json;
+    match args.annotations {
+        Annotations::Never => Ok(false),
+        Annotations::Always if json => bail!(
+            "--annotations always cannot share stdout with --format json; write the JSON \
+             report with --json FILE instead"
+        ),
+        Annotations::Always => Ok(true),
+        Annotations::Auto => {
+            Ok(!json && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+        }
+    }
+}
+
+/// Observations from saved chains (`--offline`) or from the network.
+fn observe(plan: &ObservationPlan, net: &NetArgs, config: &Config) -> anyhow::Result<Observations> {
+    if plan.issuers.is_empty() && plan.hosts.is_empty() {
+        return Ok(Observations::default());
+    }
+    if net.offline {
+        let Some(dir) = &net.chains else {
+            bail!("--offline needs --chains DIR");
+        };
+        if !dir.is_dir() {
+            bail!("--chains {} is not a folder", dir.display());
+        }
+        return Ok(crate::saved_chains::observe_saved(dir, &plan.issuers, &plan.hosts));
+    }
+    observe_live(plan, net, config)
+}
+
+#[cfg(feature = "net")]
+fn observe_live(plan: &ObservationPlan, net: &NetArgs, config: &Config) -> anyhow::Result<Observations> {
+    let mut net = net.clone();
+    net.ca_files.extend(config.ca_files.iter().cloned());
+    if let Some(timeout) = config.timeout {
+        if net.timeout_is_default() {
+            net.timeout = timeout;
+        }
+    }
+    let policy = AddressPolicy {
+        allow_all: net.allow_private_addresses,
+        hosts: config.allow_private_hosts.clone(),
+        networks: config.allow_private_networks.clone(),
+    };
+    let options = crate::net::NetOptions::from_args(&net, policy)?;
+    Ok(crate::net::observe(&plan.issuers, &plan.hosts, &options))
+}
+
+#[cfg(not(feature = "net"))]
+fn observe_live(_: &ObservationPlan, _: &NetArgs, _: &Config) -> anyhow::Result<Observations> {
+    let _ = AddressPolicy::default();
+    bail!("this build has no network support; use --offline --chains DIR")
+}
+
+/// Every requested output, from the one report.
+fn write_reports(report: &Report, args: &CheckArgs, annotations: bool) -> anyhow::Result<()> {
+    let commands = github::render(report);
+
+    let mut stdout = String::new();
+    if annotations {
+        stdout.push_str(&commands.commands);
+    }
+    match args.common.format {
+        OutputFormat::Json => stdout.push_str(&json::render(report)),
+        OutputFormat::Text if args.common.quiet => {}
+        OutputFormat::Text => stdout.push_str(&text::render(report, output::color_enabled())),
+    }
+    output::stdout(&stdout)?;
+
+    if let Some(path) = &args.json {
+        output::file(path, &json::render(report), "JSON report")?;
+    }
+    if let Some(path) = &args.junit {
+        output::file(path, &junit::render(report), "JUnit report")?;
+    }
+    if let Some(path) = &args.sarif {
+        output::file(path, &sarif::render(report, env!("CARGO_PKG_VERSION")), "SARIF report")?;
+    }
+    let counts = annotations.then_some(&commands.counts);
+    match summary_target(args) {
+        Some((path, true)) => output::append(&path, &summary::render(report, counts), "job summary")?,
+        Some((path, false)) => output::file(&path, &summary::render(report, counts), "job summary")?,
+        None => {}
+    }
+    Ok(())
+}
+
+/// `--summary FILE` (written), else `$GITHUB_STEP_SUMMARY` (appended, as GitHub expects).
+fn summary_target(args: &CheckArgs) -> Option<(PathBuf, bool)> {
+    if let Some(path) = &args.summary {
+        return Some((path.clone(), false));
+    }
+    std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|p| !p.is_empty())
+        .map(|p| (PathBuf::from(p), true))
+}
