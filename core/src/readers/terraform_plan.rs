@@ -8,15 +8,15 @@
 //! thumbprint list of `after` or `values`, each thumbprint's string inside it) and fall back to
 //! the address when the search fails.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::terraform::is_eks_issuer_reference;
+use super::terraform::{is_eks_issuer_reference, Lines};
 use super::{ReadContext, SourceFile};
 use crate::{
-    find_suppressions, Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice,
-    Span, ThumbprintList,
+    Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice, Span,
+    ThumbprintList,
 };
 
 const RESOURCE_TYPE: &str = "aws_iam_openid_connect_provider";
@@ -57,12 +57,7 @@ pub fn read_terraform_plan(file: SourceFile<'_>, ctx: &ReadContext) -> FileRepor
         }
     };
 
-    let plan = Plan {
-        file,
-        offset,
-        json: &plan,
-        ctx,
-    };
+    let plan = Plan::new(file, offset, &plan, ctx);
     let declarations = plan
         .resources()
         .into_iter()
@@ -83,15 +78,6 @@ enum Section {
     PlannedValues,
 }
 
-impl Section {
-    fn key(self) -> &'static str {
-        match self {
-            Section::ResourceChanges => "resource_changes",
-            Section::PlannedValues => "planned_values",
-        }
-    }
-}
-
 /// One provider resource of the plan.
 struct Resource<'p> {
     address: &'p str,
@@ -107,9 +93,30 @@ struct Plan<'p> {
     offset: usize,
     json: &'p Value,
     ctx: &'p ReadContext,
+    lines: Lines<'p>,
+    /// Where each provider's `"address"` value stands (quotes included), by the address it
+    /// spells, in file order.
+    addresses: HashMap<String, Vec<(usize, usize)>>,
+    /// Where the `resource_changes` and `planned_values` keys stand.
+    changes_at: Option<usize>,
+    planned_at: Option<usize>,
 }
 
 impl<'p> Plan<'p> {
+    fn new(file: SourceFile<'p>, offset: usize, json: &'p Value, ctx: &'p ReadContext) -> Self {
+        let text = file.text;
+        Plan {
+            file,
+            offset,
+            json,
+            ctx,
+            lines: Lines::new(text),
+            addresses: index_addresses(text),
+            changes_at: find_key(text, offset, "resource_changes"),
+            planned_at: find_key(text, offset, "planned_values"),
+        }
+    }
+
     /// The provider resources, once per address: from `resource_changes` (which says what is
     /// unknown) first, then those only `planned_values` has. Resources being destroyed have no
     /// `after` and are left out.
@@ -163,7 +170,6 @@ impl<'p> Plan<'p> {
     }
 
     fn declaration(&self, resource: &Resource<'_>) -> Declaration {
-        let text = self.file.text;
         let location = self.address_span(resource);
         let thumbprints = self.thumbprints(resource, location);
         let url = self.issuer_url(resource);
@@ -174,7 +180,8 @@ impl<'p> Plan<'p> {
             location,
             url,
             thumbprints,
-            suppressions: find_suppressions(text, location.line, location.line),
+            // JSON has no comments, so a plan carries no suppressions.
+            suppressions: Vec::new(),
         }
     }
 
@@ -241,29 +248,20 @@ impl<'p> Plan<'p> {
 
     /// The span of the resource's `"address"` value in its section, or the start of the file.
     fn address_span(&self, resource: &Resource<'_>) -> Span {
-        let text = self.file.text;
-        let section = find_key(text, self.offset, resource.section.key()).unwrap_or(self.offset);
-        let at_address = |start: usize| {
-            let before = text.get(..start).unwrap_or_default().trim_end();
-            before
-                .strip_suffix(':')
-                .is_some_and(|b| b.trim_end().ends_with("\"address\""))
+        let section = match resource.section {
+            Section::ResourceChanges => self.changes_at,
+            Section::PlannedValues => self.planned_at,
         };
-        let found = json_spellings(resource.address)
-            .into_iter()
-            .find_map(|quoted| {
-                let mut matches = text
-                    .match_indices(quoted.as_str())
-                    .map(|(start, _)| start)
-                    .filter(|start| at_address(*start));
-                let start = matches
-                    .clone()
-                    .find(|start| *start >= section)
-                    .or_else(|| matches.next())?;
-                Some((start, start + quoted.len()))
-            });
-        let (start, end) = found.unwrap_or((self.offset, self.offset));
-        Span::of(text, start, end)
+        let places = self.addresses.get(resource.address);
+        let place = places.and_then(|places| {
+            let section = section.unwrap_or(self.offset);
+            places
+                .iter()
+                .find(|(start, _)| *start >= section)
+                .or(places.first())
+        });
+        let (start, end) = place.copied().unwrap_or((self.offset, self.offset));
+        self.lines.span(start, end)
     }
 
     /// The span of the thumbprint list after the address: in `after` for a change, else in
@@ -283,7 +281,7 @@ impl<'p> Plan<'p> {
             });
         let close = open.and_then(|open| Some(open + text.get(open..)?.find(']')? + 1));
         match (open, close) {
-            (Some(open), Some(close)) => Span::of(text, open, close),
+            (Some(open), Some(close)) => self.lines.span(open, close),
             _ => location,
         }
     }
@@ -294,7 +292,7 @@ impl<'p> Plan<'p> {
         let window = text.get(from..to)?;
         json_spellings(value).into_iter().find_map(|quoted| {
             let start = from + window.find(quoted.as_str())?;
-            Some(Span::of(text, start, start + quoted.len()))
+            Some(self.lines.span(start, start + quoted.len()))
         })
     }
 
@@ -393,6 +391,50 @@ fn is_unknown(unknown: Option<&Value>, attribute: &str) -> bool {
         Some(Value::Array(items)) => items.iter().any(|item| item == &Value::Bool(true)),
         _ => false,
     }
+}
+
+/// Where each provider's `"address": "..."` value stands in the text (quotes included), by
+/// the address it spells once unescaped.
+fn index_addresses(text: &str) -> HashMap<String, Vec<(usize, usize)>> {
+    let mut places: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for (at, key) in text.match_indices("\"address\"") {
+        let Some(value) = text.get(at + key.len()..) else {
+            continue;
+        };
+        let Some(value) = value.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let start = text.len() - value.len();
+        let Some(length) = json_string_length(value) else {
+            continue;
+        };
+        let quoted = value.get(..length).unwrap_or_default();
+        if let Ok(address) = serde_json::from_str::<String>(quoted) {
+            if address.contains(RESOURCE_TYPE) {
+                places
+                    .entry(address)
+                    .or_default()
+                    .push((start, start + length));
+            }
+        }
+    }
+    places
+}
+
+/// The length in bytes of the JSON string `text` starts with, quotes included.
+fn json_string_length(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix('"')?;
+    let mut escaped = false;
+    for (at, c) in rest.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(at + 2),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The byte offset just past `"key":` at or after `from`.
@@ -508,9 +550,25 @@ mod tests {
 
     /// A plan with one created provider, `after` and `after_unknown` as given.
     fn one_change(after: &str, after_unknown: &str) -> String {
-        format!(
-            r#"{{"format_version":"1.2","resource_changes":[{{"address":"aws_iam_openid_connect_provider.x","mode":"managed","type":"aws_iam_openid_connect_provider","name":"x","change":{{"actions":["create"],"before":null,"after":{after},"after_unknown":{after_unknown}}}}}]}}"#
-        )
+        let after: Value = serde_json::from_str(after).expect("the test's after is JSON");
+        let after_unknown: Value =
+            serde_json::from_str(after_unknown).expect("the test's after_unknown is JSON");
+        serde_json::json!({
+            "format_version": "1.2",
+            "resource_changes": [{
+                "address": "aws_iam_openid_connect_provider.x",
+                "mode": "managed",
+                "type": RESOURCE_TYPE,
+                "name": "x",
+                "change": {
+                    "actions": ["create"],
+                    "before": null,
+                    "after": after,
+                    "after_unknown": after_unknown,
+                },
+            }],
+        })
+        .to_string()
     }
 
     #[test]
@@ -747,46 +805,44 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_address_with_an_instance_key_is_found_escaped() {
+    /// Reads a plan whose provider has the instance key `escaped_key` (as JSON text), and
+    /// returns its resource address and the text its location covers.
+    fn locate_keyed_address(escaped_key: &str) -> (String, String) {
         let plan = one_change(
             r#"{"url":"https://idp.example.com","thumbprint_list":[]}"#,
             "{}",
         )
         .replace(
             "aws_iam_openid_connect_provider.x\"",
-            "aws_iam_openid_connect_provider.x[\\\"gitlab\\\"]\"",
+            &format!("aws_iam_openid_connect_provider.x[{escaped_key}]\""),
         );
         let report = read(&plan);
         let declaration = &report.declarations[0];
+        let location = declaration.location;
+        (
+            declaration.resource.clone(),
+            plan[location.start..location.end].to_string(),
+        )
+    }
+
+    #[test]
+    fn an_address_with_an_instance_key_is_found_escaped() {
+        let (resource, located) = locate_keyed_address("\\\"gitlab\\\"");
+        assert_eq!(resource, "aws_iam_openid_connect_provider.x[\"gitlab\"]");
         assert_eq!(
-            declaration.resource,
-            "aws_iam_openid_connect_provider.x[\"gitlab\"]"
-        );
-        assert_eq!(
-            &plan[declaration.location.start..declaration.location.end],
+            located,
             "\"aws_iam_openid_connect_provider.x[\\\"gitlab\\\"]\""
         );
     }
 
     #[test]
     fn an_address_escaped_the_way_go_escapes_is_found() {
-        let plan = one_change(
-            r#"{"url":"https://idp.example.com","thumbprint_list":[]}"#,
-            "{}",
-        )
-        .replace(
-            "aws_iam_openid_connect_provider.x\"",
-            "aws_iam_openid_connect_provider.x[\\\"r\\u0026d\\\"]\"",
-        );
-        let report = read(&plan);
-        let declaration = &report.declarations[0];
+        let (resource, located) = locate_keyed_address("\\\"r\\u0026d\\\"");
+        assert_eq!(resource, "aws_iam_openid_connect_provider.x[\"r&d\"]");
         assert_eq!(
-            declaration.resource,
-            "aws_iam_openid_connect_provider.x[\"r&d\"]"
+            located,
+            "\"aws_iam_openid_connect_provider.x[\\\"r\\u0026d\\\"]\""
         );
-        assert!(declaration.location.end > declaration.location.start);
-        assert!(plan[declaration.location.start..declaration.location.end].contains("\\u0026"));
     }
 
     #[test]

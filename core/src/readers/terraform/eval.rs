@@ -11,6 +11,10 @@ use hcl_edit::Span as _;
 /// locals that double each other cannot make a small file cost exponential time.
 const FUEL: usize = 100_000;
 
+/// How deep evaluation may recurse (expressions inside expressions, references followed); a
+/// value further down counts as computed, and the stack stays small.
+const MAX_DEPTH: usize = 200;
+
 /// Where a string literal stands: which file of the module, and its byte range (quotes
 /// included) in that file's original text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +121,7 @@ pub(super) struct Scope<'a> {
 pub(super) struct Evaluator<'s, 'a> {
     scope: &'s Scope<'a>,
     fuel: usize,
+    depth: usize,
     /// The variables and locals being evaluated, to stop at a reference cycle.
     active: Vec<(&'static str, String)>,
     /// The variables and locals already evaluated.
@@ -128,6 +133,7 @@ impl<'s, 'a> Evaluator<'s, 'a> {
         Evaluator {
             scope,
             fuel: FUEL,
+            depth: 0,
             active: Vec::new(),
             known: HashMap::new(),
         }
@@ -135,9 +141,16 @@ impl<'s, 'a> Evaluator<'s, 'a> {
 
     /// The value of `expr`, written in file `file` of the module.
     pub fn eval(&mut self, file: usize, expr: &Expression) -> Value {
-        if !self.burn(1) {
+        if self.depth >= MAX_DEPTH || !self.burn(1) {
             return COMPUTED;
         }
+        self.depth += 1;
+        let value = self.eval_inner(file, expr);
+        self.depth -= 1;
+        value
+    }
+
+    fn eval_inner(&mut self, file: usize, expr: &Expression) -> Value {
         match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -270,9 +283,7 @@ impl<'s, 'a> Evaluator<'s, 'a> {
             &self.scope.locals
         };
         let Some(binding) = table.get(name) else {
-            // A variable without a default or a tfvars value is an input of the module.
-            // Terraform module inputs are not followed: a value passed in by a parent module
-            // stays unknown.
+            // Module inputs passed in by a parent module are not followed: they stay unknown.
             return COMPUTED;
         };
         let key = (kind, name.to_string());

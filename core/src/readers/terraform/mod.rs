@@ -15,6 +15,7 @@
 //! names no file.
 
 mod eval;
+mod lines;
 #[cfg(test)]
 mod tests;
 
@@ -25,10 +26,11 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span as _;
 
 use self::eval::{Binding, ClusterRef, Evaluator, Scope, Unknown, Value};
+pub(super) use self::lines::Lines;
 use super::{ReadContext, SourceFile};
 use crate::{
-    find_suppressions, Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice,
-    Span, ThumbprintList,
+    Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice, Span,
+    ThumbprintList,
 };
 
 /// The Terraform resource type of an IAM OIDC identity provider.
@@ -38,7 +40,8 @@ const BOM: &str = "\u{feff}";
 
 /// Reads one Terraform module: every `.tf` file of one directory plus its auto-loaded variable
 /// files. Returns a report for each file that declares a provider or could not be read; files
-/// the module does not use (any other name) are ignored.
+/// the module does not use (any other name) are ignored, and a module none of whose `.tf` files
+/// names the resource type is not parsed at all.
 pub fn read_terraform_module(files: &[SourceFile<'_>], ctx: &ReadContext) -> Vec<FileReport> {
     let declares = files
         .iter()
@@ -157,7 +160,7 @@ fn parse(file: &SourceFile<'_>, notices: &mut Vec<ReadNotice>) -> Parsed {
                 notices.push(ReadNotice {
                     file: file.path.to_string(),
                     line: Some(error.line() as u32),
-                    column: Some(error.column() as u32),
+                    column: Some(error.column().max(1) as u32),
                     message: format!(
                         "not valid JSON ({error}); its variable values were not read, so \
                          expressions using them may stay unresolved"
@@ -198,6 +201,9 @@ fn parse(file: &SourceFile<'_>, notices: &mut Vec<ReadNotice>) -> Parsed {
 struct Module<'a> {
     files: &'a [SourceFile<'a>],
     parsed: &'a [Parsed],
+    /// The line starts of each file, for spans.
+    lines: Vec<Lines<'a>>,
+    no_lines: Lines<'a>,
     scope: Scope<'a>,
     /// `provider "aws"` blocks by alias (`None` for the default one): file and `region`.
     providers: HashMap<Option<String>, (usize, Option<&'a Expression>)>,
@@ -279,6 +285,8 @@ impl<'a> Module<'a> {
         Module {
             files,
             parsed,
+            lines: files.iter().map(|file| Lines::new(file.text)).collect(),
+            no_lines: Lines::new(""),
             scope,
             providers,
             ctx,
@@ -311,7 +319,7 @@ impl<'a> Module<'a> {
             None => self.header_span(file, block),
         };
         let whole = self.span(file, block.span());
-        let suppressions = find_suppressions(source.text, whole.line, whole.end_line);
+        let suppressions = self.lines(file).suppressions(whole.line, whole.end_line);
 
         Declaration {
             file: source.path.to_string(),
@@ -395,7 +403,7 @@ impl<'a> Module<'a> {
                 Value::Str { text, origin } => {
                     let span = match origin {
                         Some(origin) if origin.file == file => {
-                            Span::of(self.text(file), origin.start, origin.end)
+                            self.lines(file).span(origin.start, origin.end)
                         }
                         _ => list_span,
                     };
@@ -465,6 +473,10 @@ impl<'a> Module<'a> {
         aws_alias(provider)
     }
 
+    fn lines(&self, file: usize) -> &Lines<'a> {
+        self.lines.get(file).unwrap_or(&self.no_lines)
+    }
+
     fn text(&self, file: usize) -> &'a str {
         self.files.get(file).map_or("", |f| f.text)
     }
@@ -477,7 +489,8 @@ impl<'a> Module<'a> {
     fn span(&self, file: usize, range: Option<std::ops::Range<usize>>) -> Span {
         let offset = self.offset(file);
         let range = range.unwrap_or_default();
-        Span::of(self.text(file), range.start + offset, range.end + offset)
+        self.lines(file)
+            .span(range.start + offset, range.end + offset)
     }
 
     /// `resource "TYPE" "NAME"`: from the keyword to the last label.

@@ -448,7 +448,10 @@ fn an_eks_data_source_issuer_is_eks() {
 #[test]
 fn an_eks_issuer_through_a_local_is_eks() {
     let text = eks_module(
-        &format!("provider \"aws\" {{\n  region = \"eu-west-1\"\n}}\nlocals {{\n  issuer = {EKS_URL}\n}}\n"),
+        &format!(
+            "provider \"aws\" {{\n  region = \"eu-west-1\"\n}}\nlocals {{\n  issuer = \
+             {EKS_URL}\n}}\n"
+        ),
         "local.issuer",
     );
     assert_eq!(
@@ -826,6 +829,30 @@ fn locals_that_double_each_other_stop_at_the_work_limit() {
     locals.push_str("}\n");
     let text = locals + &literal("big", "local.l40");
     assert_eq!(dynamic_expression(&only(&text)), "local.l40");
+}
+
+#[test]
+fn a_short_chain_of_locals_resolves() {
+    let mut locals = format!("locals {{\n  l0 = [\"{GITHUB}\"]\n");
+    for level in 1..=20 {
+        locals.push_str(&format!("  l{level} = local.l{}\n", level - 1));
+    }
+    locals.push_str("}\n");
+    assert_eq!(
+        values(&only(&(locals + &literal("chain", "local.l20")))),
+        vec![GITHUB]
+    );
+}
+
+#[test]
+fn a_very_long_chain_of_locals_stops_before_the_stack_does() {
+    let mut locals = format!("locals {{\n  l0 = [\"{GITHUB}\"]\n");
+    for level in 1..=20_000 {
+        locals.push_str(&format!("  l{level} = local.l{}\n", level - 1));
+    }
+    locals.push_str("}\n");
+    let text = locals + &literal("chain", "local.l20000");
+    assert_eq!(dynamic_expression(&only(&text)), "local.l20000");
 }
 
 // --- count, for_each, suppressions ---
