@@ -1,6 +1,6 @@
 //! Reads Terraform plans in JSON (`terraform show -json PLANFILE`): the
-//! `aws_iam_openid_connect_provider` resources the plan leaves in place, with the values
-//! Terraform computed for them.
+//! `aws_iam_openid_connect_provider` resources that exist once the plan is applied, with the
+//! values Terraform computed for them.
 //! Format: <https://developer.hashicorp.com/terraform/internals/json-format>
 //!
 //! Places: a declaration's location is its `"address"` string in the plan. A plan is never
