@@ -198,11 +198,11 @@ mod tests {
     #[test]
     fn urls_and_hosts_are_told_apart() {
         assert_eq!(
-            parse_target("https://idp.example/realms/x").unwrap(),
+            parse_target("https://idp.example/realms/x").expect("the value is valid"),
             Target::Issuer("https://idp.example/realms/x".into())
         );
         assert_eq!(
-            parse_target("[::1]:8443").unwrap(),
+            parse_target("[::1]:8443").expect("the value is valid"),
             Target::Host(Endpoint {
                 host: "::1".into(),
                 port: 8443
@@ -212,7 +212,9 @@ mod tests {
 
     #[test]
     fn plain_http_is_a_usage_error_with_a_hint() {
-        let message = parse_target("http://idp.example").unwrap_err().to_string();
+        let message = parse_target("http://idp.example")
+            .expect_err("an error is expected")
+            .to_string();
         assert!(message.contains("not an https:// URL"), "{message}");
         assert!(message.contains("give an issuer URL"), "{message}");
     }

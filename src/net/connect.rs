@@ -71,13 +71,18 @@ impl Failure {
         }
     }
 
-    /// A failure of the TCP connection (to the host or the proxy).
-    pub(crate) fn connect(error: &io::Error, what: &str, timeout: Duration) -> Failure {
+    /// A failure of the TCP connection: to the host's address (`proxy` is `None`; reports
+    /// name the address) or to the proxy (named here).
+    pub(crate) fn connect(error: &io::Error, proxy: Option<&str>, timeout: Duration) -> Failure {
         let timed_out = is_timeout(error);
-        let reason = match error.kind() {
-            _ if timed_out => format!("connecting to {what} timed out after {}", seconds(timeout)),
-            io::ErrorKind::ConnectionRefused => format!("{what} refused the connection"),
-            _ => format!("connecting to {what} failed: {error}"),
+        let to = proxy.map(|what| format!(" to {what}")).unwrap_or_default();
+        let reason = match (error.kind(), proxy) {
+            _ if timed_out => format!("connecting{to} timed out after {}", seconds(timeout)),
+            (io::ErrorKind::ConnectionRefused, Some(what)) => {
+                format!("{what} refused the connection")
+            }
+            (io::ErrorKind::ConnectionRefused, None) => "the connection was refused".to_string(),
+            _ => format!("connecting{to} failed: {error}"),
         };
         Failure {
             kind: FailureKind::Unreachable,
@@ -266,7 +271,7 @@ fn open_once(
             let address = SocketAddr::new(*ip, endpoint.port);
             detail(|| format!("{endpoint}: connecting to {address}"));
             TcpStream::connect_timeout(&address, timeout)
-                .map_err(|e| Failure::connect(&e, &address.to_string(), timeout))?
+                .map_err(|e| Failure::connect(&e, None, timeout))?
         }
         Route::Proxy => match &context.options.proxy {
             Some(proxy) => proxy.tunnel(endpoint, timeout, context.resolve)?,
@@ -276,10 +281,7 @@ fn open_once(
     let _ = socket.set_nodelay(true);
 
     let name = server_name(endpoint)?;
-    let (config, recorder) = context
-        .tls
-        .client_config()
-        .map_err(|reason| Failure::tls(reason))?;
+    let (config, recorder) = context.tls.client_config().map_err(Failure::tls)?;
     let mut tls = ClientConnection::new(config, name)
         .map_err(|e| Failure::tls(format!("cannot start a TLS session: {e}")))?;
     let mut socket = socket;

@@ -300,13 +300,17 @@ mod tests {
     }
 
     fn exchange(answer: &[u8]) -> (Result<Vec<u8>, DiscoveryError>, String) {
-        let url = HttpsUrl::parse("https://idp.example:8443/realms/a b").unwrap();
+        let url =
+            HttpsUrl::parse("https://idp.example:8443/realms/a b").expect("the value is valid");
         let mut peer = Peer {
             answer: io::Cursor::new(answer.to_vec()),
             sent: Vec::new(),
         };
         let result = get(&mut peer, &url);
-        (result, String::from_utf8(peer.sent).unwrap())
+        (
+            result,
+            String::from_utf8(peer.sent).expect("the value is valid"),
+        )
     }
 
     #[test]
@@ -335,7 +339,7 @@ mod tests {
     #[test]
     fn content_length_body_is_read_exactly() {
         let (body, _) = exchange(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n{}{}trailing");
-        assert_eq!(body.unwrap(), b"{}{}");
+        assert_eq!(body.expect("the value is valid"), b"{}{}");
     }
 
     #[test]
@@ -343,13 +347,13 @@ mod tests {
         let (body, _) = exchange(
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\n{\"a\r\n5\r\n\":1}\n\r\n0\r\nX-T: 1\r\n\r\n",
         );
-        assert_eq!(body.unwrap(), b"{\"a\":1}\n");
+        assert_eq!(body.expect("the value is valid"), b"{\"a\":1}\n");
     }
 
     #[test]
     fn close_delimited_body_ends_with_the_connection() {
         let (body, _) = exchange(b"HTTP/1.1 200 OK\r\n\r\n{\"jwks_uri\":1}");
-        assert_eq!(body.unwrap(), b"{\"jwks_uri\":1}");
+        assert_eq!(body.expect("the value is valid"), b"{\"jwks_uri\":1}");
     }
 
     #[test]
@@ -357,7 +361,7 @@ mod tests {
         let (body, _) = exchange(
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
         );
-        assert_eq!(body.unwrap(), b"{}");
+        assert_eq!(body.expect("the value is valid"), b"{}");
     }
 
     #[test]
@@ -365,7 +369,7 @@ mod tests {
         let (result, _) =
             exchange(b"HTTP/1.1 302 Found\r\nLocation: https://elsewhere.example/\r\n\r\n");
         assert_eq!(
-            result.unwrap_err(),
+            result.expect_err("an error is expected"),
             DiscoveryError::Redirect {
                 status: 302,
                 location: Some("https://elsewhere.example/".into())
@@ -376,14 +380,17 @@ mod tests {
     #[test]
     fn other_statuses_are_reported() {
         let (result, _) = exchange(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-        assert_eq!(result.unwrap_err(), DiscoveryError::Status { status: 404 });
+        assert_eq!(
+            result.expect_err("an error is expected"),
+            DiscoveryError::Status { status: 404 }
+        );
     }
 
     #[test]
     fn declared_length_over_the_cap_is_refused_unread() {
         let (result, _) = exchange(b"HTTP/1.1 200 OK\r\nContent-Length: 5242880\r\n\r\n{");
         assert_eq!(
-            result.unwrap_err(),
+            result.expect_err("an error is expected"),
             DiscoveryError::TooLarge { limit: MAX_BODY }
         );
     }
@@ -394,7 +401,7 @@ mod tests {
         answer.extend(std::iter::repeat_n(b' ', MAX_BODY + 10));
         let (result, _) = exchange(&answer);
         assert_eq!(
-            result.unwrap_err(),
+            result.expect_err("an error is expected"),
             DiscoveryError::TooLarge { limit: MAX_BODY }
         );
     }
@@ -404,7 +411,7 @@ mod tests {
         let (result, _) =
             exchange(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n500000\r\n");
         assert_eq!(
-            result.unwrap_err(),
+            result.expect_err("an error is expected"),
             DiscoveryError::TooLarge { limit: MAX_BODY }
         );
     }
@@ -412,7 +419,7 @@ mod tests {
     #[test]
     fn truncated_body_is_an_error() {
         let (result, _) = exchange(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}");
-        let message = result.unwrap_err().to_string();
+        let message = result.expect_err("an error is expected").to_string();
         assert!(message.contains("after 2 of 10 body bytes"), "{message}");
     }
 
@@ -425,7 +432,7 @@ mod tests {
     #[test]
     fn silence_is_an_error() {
         let (result, _) = exchange(b"");
-        let message = result.unwrap_err().to_string();
+        let message = result.expect_err("an error is expected").to_string();
         assert!(message.contains("without answering"), "{message}");
     }
 }

@@ -423,7 +423,7 @@ fn fetch_discovery(
             }
         }
     }
-    Err(DiscoveryError::Host(host_error(&failures)))
+    Err(DiscoveryError::Host(host_error(&url.endpoint, &failures)))
 }
 
 fn discovery_from_body(url: &HttpsUrl, body: &[u8]) -> Result<Discovery, DiscoveryError> {
@@ -438,10 +438,14 @@ fn discovery_from_body(url: &HttpsUrl, body: &[u8]) -> Result<Discovery, Discove
     })
 }
 
-/// The error of a host none of whose addresses answered.
-fn host_error(failures: &[(Route, Failure)]) -> HostError {
+/// The error of a host none of whose addresses answered. Each reason is prefixed with its
+/// address unless the host is that address.
+fn host_error(endpoint: &Endpoint, failures: &[(Route, Failure)]) -> HostError {
     let reason = match failures {
         [] => "no address was tried".to_string(),
+        [(Route::Direct(ip), failure)] if endpoint.ip() != Some(*ip) => {
+            format!("{ip}: {}", failure.reason)
+        }
         [(_, failure)] => failure.reason.clone(),
         many => many
             .iter()
@@ -491,7 +495,7 @@ fn assemble(
             .map(|(ip, reason)| format!("{ip} was not tried: the address is {reason}")),
     );
     let result = if variants.is_empty() {
-        Err(host_error(&failures))
+        Err(host_error(endpoint, &failures))
     } else {
         notes.extend(
             failures
@@ -526,3 +530,6 @@ fn add_to_variants(variants: &mut Vec<ChainVariant>, route: &Route, captured: &C
         public_addresses: public,
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -143,7 +143,7 @@ impl Proxy {
                     socket = Some(connected);
                     break;
                 }
-                Err(error) => last = Failure::connect(&error, &what, timeout),
+                Err(error) => last = Failure::connect(&error, Some(&what), timeout),
             }
         }
         let mut socket = socket.ok_or(last)?;
@@ -160,7 +160,7 @@ impl Proxy {
         socket
             .set_write_timeout(Some(timeout))
             .and_then(|()| socket.write_all(request.as_bytes()))
-            .map_err(|e| Failure::connect(&e, &what, timeout))?;
+            .map_err(|e| Failure::connect(&e, Some(&what), timeout))?;
 
         let status = read_connect_answer(&mut socket, deadline)
             .map_err(|reason| Failure::unreachable(format!("{what}: {reason}")))?;
@@ -269,22 +269,23 @@ mod tests {
     use super::*;
 
     fn endpoint(text: &str) -> Endpoint {
-        Endpoint::parse(text).unwrap()
+        Endpoint::parse(text).expect("the value is valid")
     }
 
     #[test]
     fn proxy_url_without_port_uses_80() {
-        let proxy = Proxy::parse("http://proxy.corp", "").unwrap();
+        let proxy = Proxy::parse("http://proxy.corp", "").expect("the value is valid");
         assert_eq!(proxy.endpoint(), &endpoint("proxy.corp:80"));
-        let proxy = Proxy::parse("proxy.corp:3128", "").unwrap();
+        let proxy = Proxy::parse("proxy.corp:3128", "").expect("the value is valid");
         assert_eq!(proxy.endpoint(), &endpoint("proxy.corp:3128"));
-        let proxy = Proxy::parse("http://[::1]:3128/", "").unwrap();
+        let proxy = Proxy::parse("http://[::1]:3128/", "").expect("the value is valid");
         assert_eq!(proxy.endpoint(), &endpoint("[::1]:3128"));
     }
 
     #[test]
     fn user_info_becomes_basic_authorization() {
-        let proxy = Proxy::parse("http://alice:s%40cret@proxy.corp:3128", "").unwrap();
+        let proxy =
+            Proxy::parse("http://alice:s%40cret@proxy.corp:3128", "").expect("the value is valid");
         // base64("alice:s@cret")
         assert_eq!(
             proxy.authorization.as_deref(),
@@ -295,7 +296,7 @@ mod tests {
 
     #[test]
     fn tls_proxies_are_refused_with_a_reason() {
-        let error = Proxy::parse("https://proxy.corp", "").unwrap_err();
+        let error = Proxy::parse("https://proxy.corp", "").expect_err("an error is expected");
         assert!(error.to_string().contains("only http:// proxies"));
     }
 
@@ -305,7 +306,7 @@ mod tests {
             "http://proxy.corp:3128",
             "internal.example, .corp.example,10.0.0.0/8 ,::1,localhost:8443",
         )
-        .unwrap();
+        .expect("the value is valid");
         assert!(!proxy.applies_to(&endpoint("internal.example")));
         assert!(!proxy.applies_to(&endpoint("idp.internal.example")));
         assert!(!proxy.applies_to(&endpoint("a.corp.example")));
@@ -319,7 +320,7 @@ mod tests {
 
     #[test]
     fn star_exempts_everything() {
-        let proxy = Proxy::parse("http://proxy.corp", "*").unwrap();
+        let proxy = Proxy::parse("http://proxy.corp", "*").expect("the value is valid");
         assert!(!proxy.applies_to(&endpoint("anything.example")));
     }
 }

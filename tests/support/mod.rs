@@ -32,11 +32,10 @@ const CLEARED: &[&str] = &[
 ];
 
 /// The binary under test, with GitHub, runner, CI, colour, proxy and trust-store variables
-/// cleared. Only integration tests know where the binary is.
+/// cleared.
 pub fn command() -> assert_cmd::Command {
-    let path = option_env!("CARGO_BIN_EXE_oidc-thumb-check")
-        .expect("the binary's path is known to integration tests");
-    let mut command = assert_cmd::Command::new(path);
+    let mut command = assert_cmd::Command::cargo_bin("oidc-thumb-check")
+        .expect("integration tests know where the binary is");
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if name.starts_with("GITHUB_") || name.starts_with("RUNNER_") {
