@@ -11,6 +11,7 @@ mod declaration;
 mod endpoint;
 mod evaluate;
 mod finding;
+pub mod fix;
 mod observation;
 mod policy;
 pub mod readers;
