@@ -1,7 +1,7 @@
 //! `check`: the gate. Declarations against live (or saved) chains, judged by IAM's rules,
 //! with every requested report written from one run.
 
-use crate::cli::{Annotations, CheckArgs, NetArgs, OutputFormat};
+use crate::cli::{Annotations, CheckArgs, DiscoveryArgs, NetArgs, OutputFormat};
 use crate::config::Config;
 use crate::walk::{self, WalkOptions};
 use crate::{output, EXIT_FAILED, EXIT_OK};
@@ -10,7 +10,7 @@ use oidc_thumb_core::readers::ReadContext;
 use oidc_thumb_core::report::{github, json, junit, sarif, summary, text};
 use oidc_thumb_core::{
     evaluate, plan_observations, resolve_issuers, AddressPolicy, ObservationPlan, Observations,
-    Report, Timestamp,
+    Policy, Report, Timestamp,
 };
 use std::path::PathBuf;
 
@@ -20,29 +20,18 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let now = judgement_time(args.at.as_deref())?;
     let annotations = annotations_on(args)?;
 
-    let ctx = ReadContext {
-        aws_region: args.discovery.aws_region.clone(),
-    };
-    let options = WalkOptions {
-        excludes: config
-            .excludes
-            .iter()
-            .chain(&args.discovery.excludes)
-            .cloned()
-            .collect(),
-    };
-    let scan = walk::scan(&args.paths, &options, &ctx)?;
-    let mut declarations = scan.declarations;
-    resolve_issuers(&mut declarations, &config.issuers);
-
-    let plan = plan_observations(&declarations);
-    let observations = observe(&plan, &args.net, &config)?;
-
     let mut policy = config.policy.clone();
     if let Some(days) = args.expiry_days {
         policy.expiry_days = days;
     }
-    let report = evaluate(&declarations, scan.notices, &observations, &policy, now);
+    let report = judge(
+        &args.paths,
+        &args.discovery,
+        &args.net,
+        &config,
+        &policy,
+        now,
+    )?;
     if args.common.verbose > 0 {
         for result in &report.results {
             let d = &result.declaration;
@@ -61,8 +50,40 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// The pipeline `check` and `fix` share: the declarations under `paths` (issuers the
+/// configuration maps resolved), their providers observed once each, every declaration
+/// judged under `policy` as of `now`.
+pub fn judge(
+    paths: &[PathBuf],
+    discovery: &DiscoveryArgs,
+    net: &NetArgs,
+    config: &Config,
+    policy: &Policy,
+    now: Timestamp,
+) -> anyhow::Result<Report> {
+    let ctx = ReadContext {
+        aws_region: discovery.aws_region.clone(),
+    };
+    let options = WalkOptions {
+        excludes: config
+            .excludes
+            .iter()
+            .chain(&discovery.excludes)
+            .cloned()
+            .collect(),
+    };
+    let scan = walk::scan(paths, &options, &ctx)?;
+    let mut declarations = scan.declarations;
+    resolve_issuers(&mut declarations, &config.issuers);
+
+    let plan = plan_observations(&declarations);
+    let observations = observe(&plan, net, config)?;
+
+    Ok(evaluate(&declarations, scan.notices, &observations, policy, now))
+}
+
 /// "Now", or the date `--at` names.
-fn judgement_time(at: Option<&str>) -> anyhow::Result<Timestamp> {
+pub fn judgement_time(at: Option<&str>) -> anyhow::Result<Timestamp> {
     match at {
         Some(text) => Timestamp::parse(text)
             .with_context(|| format!("--at {text:?} is not a date such as 2027-01-31")),
