@@ -18,6 +18,7 @@ pub mod readers;
 mod suppression;
 mod thumbprint;
 mod time;
+mod tree;
 
 pub use cert::{CertError, CertFacts};
 pub use chain::{pem_block, pem_certificates, ChainError, PresentedChain, MAX_CHAIN_LEN};

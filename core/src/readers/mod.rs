@@ -1,5 +1,8 @@
 //! The IaC readers: file text in, declarations with exact places out. One module per format.
 
+pub mod cloudformation;
+pub mod kubernetes;
+pub mod pulumi_yaml;
 pub mod terraform;
 pub mod terraform_plan;
 
