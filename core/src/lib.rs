@@ -15,6 +15,7 @@ pub mod fix;
 mod observation;
 mod policy;
 pub mod readers;
+pub mod report;
 mod suppression;
 mod thumbprint;
 mod time;
