@@ -1,12 +1,10 @@
 //! Renders the report as versioned JSON (`check --format json`, `--json FILE`), from output
 //! types of its own so the model can change without breaking readers.
 
-use super::{
-    declared_values, is_dynamic, pretty_json, role_name, verification_error, verification_name,
-};
+use super::{is_dynamic, pretty_json, role_name, verification_error, verification_name};
 use crate::{
-    CertFacts, DeclarationResult, Enforcement, Finding, HostResult, ReadNotice, Report, Timestamp,
-    VariantResult,
+    CertFacts, Declaration, DeclarationResult, Enforcement, Finding, HostResult, ReadNotice,
+    Report, Timestamp, VariantResult,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,17 +39,8 @@ struct SummaryOutput {
 
 #[derive(Serialize)]
 struct ResultOutput<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-    format: &'static str,
-    resource: &'a str,
-    url: Option<String>,
-    url_expression: Option<&'a str>,
-    thumbprints: Vec<&'a str>,
-    dynamic: bool,
+    #[serde(flatten)]
+    declaration: DeclarationOutput<'a>,
     status: &'static str,
     severity: &'static str,
     enforcement: Option<&'static str>,
@@ -59,6 +48,49 @@ struct ResultOutput<'a> {
     expected: Option<Vec<String>>,
     hosts: Vec<HostOutput<'a>>,
     findings: Vec<FindingOutput<'a>>,
+}
+
+/// A declaration as written: in `check` results (with where it ends) and in `list`.
+#[derive(Serialize)]
+pub(crate) struct DeclarationOutput<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+    format: &'static str,
+    resource: &'a str,
+    url: Option<String>,
+    url_expression: Option<&'a str>,
+    thumbprints: Vec<&'a str>,
+    dynamic: bool,
+}
+
+impl<'a> DeclarationOutput<'a> {
+    /// The declaration; `with_end` adds where its location ends.
+    pub(crate) fn of(declaration: &'a Declaration, with_end: bool) -> DeclarationOutput<'a> {
+        let span = &declaration.location;
+        DeclarationOutput {
+            file: &declaration.file,
+            line: span.line,
+            column: span.column,
+            end_line: with_end.then_some(span.end_line),
+            end_column: with_end.then_some(span.end_column),
+            format: declaration.format.as_str(),
+            resource: &declaration.resource,
+            url: declaration.url.url(),
+            url_expression: declaration.url.expression(),
+            thumbprints: declaration
+                .thumbprints
+                .values()
+                .iter()
+                .map(|v| v.value.as_str())
+                .collect(),
+            dynamic: is_dynamic(&declaration.thumbprints),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -74,7 +106,8 @@ struct HostOutput<'a> {
 #[derive(Serialize)]
 struct ChainOutput<'a> {
     addresses: &'a [String],
-    thumbprint: String,
+    /// Null for a chain that looks intercepted: its thumbprint would be the proxy's.
+    thumbprint: Option<String>,
     verified: &'static str,
     verification_error: Option<&'a str>,
     intercepted: bool,
@@ -85,7 +118,7 @@ struct ChainOutput<'a> {
 struct CertificateOutput<'a> {
     subject: &'a str,
     issuer: &'a str,
-    sha1: String,
+    sha1: Option<String>,
     not_after: String,
     days_left: i64,
 }
@@ -146,20 +179,8 @@ impl<'a> CheckOutput<'a> {
 
 impl<'a> ResultOutput<'a> {
     fn of(result: &'a DeclarationResult, now: Timestamp) -> ResultOutput<'a> {
-        let declaration = &result.declaration;
-        let span = &declaration.location;
         ResultOutput {
-            file: &declaration.file,
-            line: span.line,
-            column: span.column,
-            end_line: span.end_line,
-            end_column: span.end_column,
-            format: declaration.format.as_str(),
-            resource: &declaration.resource,
-            url: declaration.url.url(),
-            url_expression: declaration.url.expression(),
-            thumbprints: declared_values(result),
-            dynamic: is_dynamic(&declaration.thumbprints),
+            declaration: DeclarationOutput::of(&result.declaration, true),
             status: result.status.as_str(),
             severity: result.severity.as_str(),
             enforcement: result.enforcement.map(enforcement_name),
@@ -198,23 +219,24 @@ impl<'a> HostOutput<'a> {
 impl<'a> ChainOutput<'a> {
     fn of(variant: &'a VariantResult, now: Timestamp) -> ChainOutput<'a> {
         let top = variant.top();
+        let shown = !variant.intercepted;
         ChainOutput {
             addresses: &variant.addresses,
-            thumbprint: top.sha1.to_string(),
+            thumbprint: shown.then(|| top.sha1.to_string()),
             verified: verification_name(&variant.verification),
             verification_error: verification_error(&variant.verification),
             intercepted: variant.intercepted,
-            top: CertificateOutput::of(top, now),
+            top: CertificateOutput::of(top, shown, now),
         }
     }
 }
 
 impl<'a> CertificateOutput<'a> {
-    fn of(cert: &'a CertFacts, now: Timestamp) -> CertificateOutput<'a> {
+    fn of(cert: &'a CertFacts, with_sha1: bool, now: Timestamp) -> CertificateOutput<'a> {
         CertificateOutput {
             subject: &cert.subject,
             issuer: &cert.issuer,
-            sha1: cert.sha1.to_string(),
+            sha1: with_sha1.then(|| cert.sha1.to_string()),
             not_after: cert.not_after.rfc3339(),
             days_left: cert.days_left(now),
         }

@@ -12,7 +12,9 @@ use super::{
     days_left_words, expected_change, findings_of_declaration, findings_of_host, list_literal,
     notice_place, role_words, verification_error, verification_name, TOOL_NAME,
 };
-use crate::{DeclarationResult, Finding, HostResult, Report, Severity, Status, Timestamp};
+use crate::{
+    CertFacts, DeclarationResult, Finding, HostResult, Report, Severity, Status, Timestamp,
+};
 use junit_report::{Duration, OffsetDateTime, TestCase, TestResult, TestSuite};
 
 /// The name of the single passing case of a run that found no declaration.
@@ -188,12 +190,20 @@ fn chain_lines(host: &HostResult, now: Timestamp) -> Vec<String> {
             "{name} presented from {} (trust: {trust}{intercepted}):",
             variant.addresses.join(", ")
         ));
+        // An intercepted chain's thumbprints would be the proxy's: they are never written.
+        let sha1 = |cert: &CertFacts| {
+            if variant.intercepted {
+                "withheld".to_string()
+            } else {
+                cert.sha1.to_string()
+            }
+        };
         for (position, cert) in variant.chain.certs.iter().enumerate() {
             lines.push(format!(
                 "  {}. {} sha1 {} expires {} ({})",
                 position + 1,
                 cert.subject,
-                cert.sha1,
+                sha1(cert),
                 cert.not_after.date(),
                 days_left_words(cert.days_left(now))
             ));
@@ -202,7 +212,7 @@ fn chain_lines(host: &HostResult, now: Timestamp) -> Vec<String> {
         lines.push(format!(
             "  top certificate: {} {}",
             top.display_name(),
-            top.sha1
+            sha1(top)
         ));
     }
     for note in &host.notes {

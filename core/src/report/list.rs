@@ -1,7 +1,7 @@
 //! Renders the declarations found, without judging them: the `list` command's table and JSON.
 
-use super::json::NoticeOutput;
-use super::{count, is_dynamic, notice_place, one_line, pretty_json, short_value, NOTHING_FOUND};
+use super::json::{DeclarationOutput, NoticeOutput};
+use super::{count, notice_place, one_line, pretty_json, short_value, NOTHING_FOUND};
 use crate::{Declaration, IssuerUrl, ReadNotice, ThumbprintList};
 use serde::Serialize;
 
@@ -51,7 +51,10 @@ pub fn render_list_text(declarations: &[Declaration], notices: &[ReadNotice]) ->
 pub fn render_list_json(declarations: &[Declaration], notices: &[ReadNotice]) -> String {
     pretty_json(&ListOutput {
         version: super::json::VERSION,
-        declarations: declarations.iter().map(DeclarationOutput::of).collect(),
+        declarations: declarations
+            .iter()
+            .map(|d| DeclarationOutput::of(d, false))
+            .collect(),
         notices: notices.iter().map(NoticeOutput::of).collect(),
     })
 }
@@ -120,38 +123,4 @@ struct ListOutput<'a> {
     version: u32,
     declarations: Vec<DeclarationOutput<'a>>,
     notices: Vec<NoticeOutput<'a>>,
-}
-
-#[derive(Serialize)]
-struct DeclarationOutput<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-    format: &'static str,
-    resource: &'a str,
-    url: Option<String>,
-    url_expression: Option<&'a str>,
-    thumbprints: Vec<&'a str>,
-    dynamic: bool,
-}
-
-impl<'a> DeclarationOutput<'a> {
-    fn of(declaration: &'a Declaration) -> DeclarationOutput<'a> {
-        DeclarationOutput {
-            file: &declaration.file,
-            line: declaration.location.line,
-            column: declaration.location.column,
-            format: declaration.format.as_str(),
-            resource: &declaration.resource,
-            url: declaration.url.url(),
-            url_expression: declaration.url.expression(),
-            thumbprints: declaration
-                .thumbprints
-                .values()
-                .iter()
-                .map(|v| v.value.as_str())
-                .collect(),
-            dynamic: is_dynamic(&declaration.thumbprints),
-        }
-    }
 }

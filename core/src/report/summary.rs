@@ -15,6 +15,12 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 /// Room kept free for the lines that say what was left out.
 const RESERVE: usize = 4096;
 
+/// The most the table may take, so the lists after it keep room of their own.
+const TABLE_SHARE: usize = MAX_BYTES / 5 * 3;
+
+/// The most the thumbprints to write may take; the files that could not be read get the rest.
+const CHANGES_SHARE: usize = MAX_BYTES / 5;
+
 /// Renders a heading with the verdict, the counts, a table of providers, the thumbprints to
 /// write for each failing one, the files that could not be read and, when given counts with
 /// more annotations of a level than GitHub shows, a note saying so. Rows that would take the
@@ -49,7 +55,7 @@ pub fn render(report: &Report, annotations: Option<&AnnotationCounts>) -> String
              | --- | --- | --- | --- | --- | --- | --- |\n",
         );
         let rows = results.iter().map(|r| row(r, report));
-        out.push_lines(rows, |left| {
+        out.push_lines(rows, TABLE_SHARE, |left| {
             format!(
                 "\n_{} left out of this table to keep the summary under 1 MiB; the JSON and \
                  SARIF reports hold every result._\n",
@@ -73,7 +79,7 @@ pub fn render(report: &Report, annotations: Option<&AnnotationCounts>) -> String
         .collect();
     if !changes.is_empty() {
         out.push_fixed("\n### Thumbprints to write\n\n");
-        out.push_lines(changes.into_iter(), |left| {
+        out.push_lines(changes.into_iter(), CHANGES_SHARE, |left| {
             format!("- {} more left out.\n", count(left, "list", "lists"))
         });
     }
@@ -84,7 +90,7 @@ pub fn render(report: &Report, annotations: Option<&AnnotationCounts>) -> String
             .notices
             .iter()
             .map(|n| format!("- {}: {}\n", code(&notice_place(n)), text(&n.message)));
-        out.push_lines(lines, |left| {
+        out.push_lines(lines, MAX_BYTES, |left| {
             format!("- {} more left out.\n", count(left, "file", "files"))
         });
     }
@@ -145,10 +151,8 @@ fn row(result: &DeclarationResult, report: &Report) -> String {
         .flat_map(|h| h.variants.iter().filter(|v| !v.intercepted))
         .map(|v| v.top())
         .collect();
-    let mut live: Vec<String> = tops.iter().map(|c| c.sha1.short()).collect();
-    live.dedup();
-    let mut names: Vec<&str> = tops.iter().map(|c| c.display_name()).collect();
-    names.dedup();
+    let live = distinct(tops.iter().map(|c| c.sha1.short()));
+    let names = distinct(tops.iter().map(|c| c.display_name().to_string()));
     let days = tops.iter().map(|c| c.days_left(report.now)).min();
 
     let cells = [
@@ -171,6 +175,17 @@ fn marker(result: &DeclarationResult) -> String {
         Severity::Notice => format!("NOTE {status}"),
         Severity::Off => "PASS".to_string(),
     }
+}
+
+/// The values in first-seen order, each once.
+fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = Vec::new();
+    for value in values {
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen
 }
 
 fn spans(values: impl Iterator<Item = String>) -> String {
@@ -222,7 +237,7 @@ fn text(value: &str) -> String {
 }
 
 /// Text that stops growing at a limit: fixed parts always go in, and lines of a section go
-/// in while they fit, the rest counted in a closing line.
+/// in while they fit in the limit and the section's share, the rest counted in a closing line.
 struct Budget {
     text: String,
     limit: usize,
@@ -243,11 +258,13 @@ impl Budget {
     fn push_lines(
         &mut self,
         lines: impl Iterator<Item = String>,
+        share: usize,
         left_out: impl Fn(usize) -> String,
     ) {
+        let limit = self.limit.min(self.text.len().saturating_add(share));
         let mut left = 0;
         for line in lines {
-            if left == 0 && self.text.len() + line.len() <= self.limit {
+            if left == 0 && self.text.len() + line.len() <= limit {
                 self.text.push_str(&line);
             } else {
                 left += 1;
@@ -285,8 +302,18 @@ mod tests {
         let mut budget = Budget::new(10);
         budget.push_lines(
             ["12345\n", "12345\n", "1\n"].map(String::from).into_iter(),
+            100,
             |n| format!("{n} left\n"),
         );
         assert_eq!(budget.text, "12345\n2 left\n");
+    }
+
+    #[test]
+    fn budget_keeps_each_section_to_its_share() {
+        let mut budget = Budget::new(100);
+        let lines = || ["1234\n", "1234\n"].map(String::from).into_iter();
+        budget.push_lines(lines(), 6, |n| format!("{n} left\n"));
+        budget.push_lines(lines(), 100, |n| format!("{n} left\n"));
+        assert_eq!(budget.text, "1234\n1 left\n1234\n1234\n");
     }
 }

@@ -112,7 +112,11 @@ fn render_file(
 /// The findings other than the headline, the list to write, and the hosts.
 fn render_details(out: &mut String, result: &DeclarationResult, now: Timestamp, paint: Paint) {
     let mut headline_shown = false;
-    for finding in &result.findings {
+    for finding in result
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Off)
+    {
         let is_headline = !headline_shown
             && finding.suppressed.is_none()
             && finding.status == result.status

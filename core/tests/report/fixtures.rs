@@ -454,3 +454,54 @@ pub fn declarations() -> Vec<Declaration> {
         .map(|r| r.declaration)
         .collect()
 }
+
+/// A provider whose chain verifies against nothing trusted at public addresses: possibly a
+/// TLS-intercepting proxy, whose thumbprints no report may show.
+pub fn intercepted() -> Report {
+    let proxy = chain("Proxy", 60, (2030, 6, 1));
+    let mut variant = variant(
+        proxy,
+        Verification::Unverified {
+            reason: "unknown issuer".into(),
+        },
+    );
+    variant.intercepted = true;
+    let mut report = empty();
+    report.results.push(result(
+        declaration(
+            "infra/corp.tf",
+            2,
+            "aws_iam_openid_connect_provider.corp",
+            "https://idp.corp.example",
+            &["6938fd4d98bab03faadb97b34396831e3780aea1"],
+        ),
+        vec![finding(
+            Status::Interception,
+            Some("idp.corp.example"),
+            "the chain idp.corp.example presents at public addresses (top: Proxy Root CA) \
+             verifies against no public root and no CA you named (unknown issuer); a \
+             TLS-intercepting proxy may be in the way, so its thumbprint is not compared",
+        )],
+        vec![host(
+            "idp.corp.example",
+            HostRole::IssuerAndJwks,
+            vec![variant],
+        )],
+        None,
+        None,
+        "",
+    ));
+    report
+}
+
+/// Every thumbprint of every chain in the report, as hex.
+pub fn all_chain_thumbprints(report: &Report) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .flat_map(|r| &r.hosts)
+        .flat_map(|h| &h.variants)
+        .flat_map(|v| &v.chain.certs)
+        .map(|c| c.sha1.to_string())
+        .collect()
+}

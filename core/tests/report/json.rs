@@ -145,3 +145,17 @@ fn read_notices_are_listed_with_their_place() {
         }])
     );
 }
+
+#[test]
+fn intercepted_chain_has_no_thumbprint() {
+    let report = crate::fixtures::intercepted();
+    let text = render(&report);
+    let chain = &parsed(&text)["results"][0]["hosts"][0]["chains"][0];
+    assert_eq!(chain["intercepted"], true);
+    assert_eq!(chain["thumbprint"], Value::Null);
+    assert_eq!(chain["top"]["sha1"], Value::Null);
+    assert_eq!(chain["top"]["subject"], "CN=Proxy Root CA, O=Example Trust");
+    for thumbprint in crate::fixtures::all_chain_thumbprints(&report) {
+        assert!(!text.contains(&thumbprint));
+    }
+}

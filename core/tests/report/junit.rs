@@ -272,3 +272,23 @@ fn cdata_terminator_and_control_characters_in_messages_stay_well_formed() {
         .system_out
         .starts_with("warning fragile-pin: a ]]> b  <c> & \"d\"\n"));
 }
+
+#[test]
+fn intercepted_chain_is_shown_without_thumbprints() {
+    let report = crate::fixtures::intercepted();
+    let xml = render(&report);
+    let (_, cases) = read(&xml);
+    let corp = case(
+        &cases,
+        "aws_iam_openid_connect_provider.corp @ idp.corp.example",
+    );
+    assert!(corp
+        .system_out
+        .contains("(trust: unverified: unknown issuer, possibly intercepted, not compared)"));
+    assert!(corp
+        .system_out
+        .contains("  3. CN=Proxy Root CA, O=Example Trust sha1 withheld"));
+    for thumbprint in crate::fixtures::all_chain_thumbprints(&report) {
+        assert!(!xml.contains(&thumbprint));
+    }
+}

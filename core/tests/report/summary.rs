@@ -88,5 +88,24 @@ fn many_results_are_cut_to_stay_under_one_mebibyte() {
         .parse()
         .unwrap();
     assert_eq!(shown + number, report.results.len());
-    assert!(text.contains("### Files that could not be read"));
+    assert!(text.contains("### Thumbprints to write"));
+    assert!(text.contains(
+        "- `cloudformation/broken.yaml:7:3`: did not find expected key while parsing a block \
+         mapping\n"
+    ));
+}
+
+#[test]
+fn intercepted_chain_is_not_shown_as_live() {
+    let report = crate::fixtures::intercepted();
+    let text = render(&report, None);
+    let row = text.lines().find(|l| l.starts_with("| `")).unwrap();
+    assert!(
+        row.contains("| `6938fd4d...aea1` | - | - | - | **WARN** interception |"),
+        "{row}"
+    );
+    for thumbprint in crate::fixtures::all_chain_thumbprints(&report) {
+        let short = format!("{}...{}", &thumbprint[..8], &thumbprint[36..]);
+        assert!(!text.contains(&short));
+    }
 }

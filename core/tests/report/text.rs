@@ -40,3 +40,16 @@ fn with_color_statuses_are_coloured_by_severity() {
     assert!(text.contains("\x1b[1;31mMISMATCH\x1b[0m"));
     assert!(text.contains("\x1b[33mFRAGILE-PIN\x1b[0m"));
 }
+
+#[test]
+fn intercepted_chain_is_named_without_thumbprints() {
+    let report = crate::fixtures::intercepted();
+    let text = render(&report, false);
+    assert!(text.contains(
+        "idp.corp.example: Proxy Root CA, expires 2030-06-01, 1461 days left; possibly \
+         intercepted, not compared"
+    ));
+    for thumbprint in crate::fixtures::all_chain_thumbprints(&report) {
+        assert!(!text.contains(&thumbprint));
+    }
+}
