@@ -399,7 +399,7 @@ fn literal_eks_region(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DeclaredThumbprint, Span};
+    use crate::tree::testing::{self, slice, values};
 
     const GITHUB: &str = "6938fd4d98bab03faadb97b34396831e3780aea1";
 
@@ -408,35 +408,13 @@ mod tests {
     }
 
     fn read_with(text: &str, region: Option<&str>) -> FileReport {
-        let ctx = ReadContext {
-            aws_region: region.map(str::to_string),
-        };
-        read_cloudformation(
-            SourceFile {
-                path: "infra/template.yaml",
-                text,
-            },
-            &ctx,
-        )
+        testing::read(read_cloudformation, "infra/template.yaml", text, region)
     }
 
     fn only(report: &FileReport) -> &Declaration {
         assert_eq!(report.notices, vec![], "unexpected notices");
         assert_eq!(report.declarations.len(), 1, "{:#?}", report.declarations);
         &report.declarations[0]
-    }
-
-    fn slice(text: &str, span: Span) -> &str {
-        &text[span.start..span.end]
-    }
-
-    fn values(declaration: &Declaration) -> Vec<&str> {
-        declaration
-            .thumbprints
-            .values()
-            .iter()
-            .map(|t: &DeclaredThumbprint| t.value.as_str())
-            .collect()
     }
 
     fn provider(url: &str, list: &str) -> String {
@@ -554,52 +532,62 @@ mod tests {
         assert_eq!(slice(text, declaration.location), "NoList");
     }
 
+    /// The issuer URL of a template: `extra` (parameters, other resources) around a
+    /// provider whose `Url` is `url`.
+    fn url_of(extra: &str, url: &str, region: Option<&str>) -> IssuerUrl {
+        let template = provider(url, "[aaaa]").replace("Resources:\n", extra);
+        only(&read_with(&template, region)).url.clone()
+    }
+
+    fn unresolved(expression: &str) -> IssuerUrl {
+        IssuerUrl::Unresolved {
+            expression: expression.into(),
+        }
+    }
+
+    fn eks(region: &str, expression: &str) -> IssuerUrl {
+        IssuerUrl::Eks {
+            region: region.into(),
+            expression: expression.into(),
+        }
+    }
+
+    fn known(url: &str, expression: &str) -> IssuerUrl {
+        IssuerUrl::Known {
+            url: url.into(),
+            expression: Some(expression.into()),
+        }
+    }
+
+    const ISSUER_PARAMETER: &str = "Parameters:\n  IssuerUrl:\n    Type: String\n";
+    const EKS_CLUSTER: &str = "Resources:\n  Cluster:\n    Type: AWS::EKS::Cluster\n";
+
     #[test]
     fn ref_to_a_parameter_uses_its_default() {
-        let text = format!(
-            "Parameters:\n  IssuerUrl:\n    Type: String\n    Default: https://gitlab.example.com\n{}",
-            provider("!Ref IssuerUrl", "[aaaa]")
-        );
-        let report = read(&text);
+        let extra =
+            format!("{ISSUER_PARAMETER}    Default: https://gitlab.example.com\nResources:\n");
         assert_eq!(
-            only(&report).url,
-            IssuerUrl::Known {
-                url: "https://gitlab.example.com".into(),
-                expression: Some("!Ref IssuerUrl".into())
-            }
+            url_of(&extra, "!Ref IssuerUrl", None),
+            known("https://gitlab.example.com", "!Ref IssuerUrl")
         );
     }
 
     #[test]
     fn ref_to_a_parameter_without_default_is_unresolved() {
-        let text = format!(
-            "Parameters:\n  IssuerUrl:\n    Type: String\n{}",
-            provider("!Ref IssuerUrl", "[aaaa]")
-        );
-        let report = read(&text);
+        let extra = format!("{ISSUER_PARAMETER}Resources:\n");
         assert_eq!(
-            only(&report).url,
-            IssuerUrl::Unresolved {
-                expression: "!Ref IssuerUrl".into()
-            }
+            url_of(&extra, "!Ref IssuerUrl", None),
+            unresolved("!Ref IssuerUrl")
         );
     }
 
     #[test]
     fn sub_substitutes_parameter_defaults() {
-        let text = format!(
-            "Parameters:\n  Domain:\n    Type: String\n    Default: example.com\n{}",
-            provider("!Sub 'https://auth.${Domain}/realms/${!literal}'", "[aaaa]")
-        );
-        let report = read(&text);
-        let url = &only(&report).url;
+        let extra = "Parameters:\n  Domain:\n    Default: example.com\nResources:\n";
+        let expression = "!Sub 'https://auth.${Domain}/realms/${!literal}'";
         assert_eq!(
-            url.url().as_deref(),
-            Some("https://auth.example.com/realms/${literal}")
-        );
-        assert_eq!(
-            url.expression(),
-            Some("!Sub 'https://auth.${Domain}/realms/${!literal}'")
+            url_of(extra, expression, None),
+            known("https://auth.example.com/realms/${literal}", expression)
         );
     }
 
@@ -617,123 +605,90 @@ mod tests {
 
     #[test]
     fn join_of_resolvable_parts_is_resolved() {
-        let text = format!(
-            "Parameters:\n  Tenant:\n    Type: String\n    Default: acme\n{}",
-            provider(
-                "!Join ['', ['https://', !Ref Tenant, '.auth0.com/']]",
-                "[aaaa]"
-            )
-        );
-        let report = read(&text);
+        let extra = "Parameters:\n  Tenant:\n    Default: acme\nResources:\n";
+        let expression = "!Join ['', ['https://', !Ref Tenant, '.auth0.com/']]";
         assert_eq!(
-            only(&report).url.url().as_deref(),
-            Some("https://acme.auth0.com/")
+            url_of(extra, expression, None),
+            known("https://acme.auth0.com/", expression)
         );
     }
 
     #[test]
     fn eks_sub_with_a_region_from_the_context_is_eks() {
         let expression = "!Sub 'https://oidc.eks.${AWS::Region}.amazonaws.com/id/${ClusterId}'";
-        let text = provider(expression, "[aaaa]");
-        let report = read_with(&text, Some("eu-west-1"));
         assert_eq!(
-            only(&report).url,
-            IssuerUrl::Eks {
-                region: "eu-west-1".into(),
-                expression: expression.into()
-            }
+            url_of("Resources:\n", expression, Some("eu-west-1")),
+            eks("eu-west-1", expression)
         );
     }
 
     #[test]
     fn eks_sub_without_a_region_is_unresolved() {
         let expression = "!Sub 'https://oidc.eks.${AWS::Region}.amazonaws.com/id/ABCDEF'";
-        let text = provider(expression, "[aaaa]");
-        let report = read(&text);
         assert_eq!(
-            only(&report).url,
-            IssuerUrl::Unresolved {
-                expression: expression.into()
-            }
+            url_of("Resources:\n", expression, None),
+            unresolved(expression)
         );
     }
 
     #[test]
     fn eks_url_with_a_literal_region_is_known() {
         let url = "https://oidc.eks.us-east-2.amazonaws.com/id/ABCDEF";
-        let text = provider(&format!("!Sub '{url}'"), "[aaaa]");
-        let report = read(&text);
-        assert_eq!(only(&report).url.url().as_deref(), Some(url));
+        let expression = format!("!Sub '{url}'");
+        assert_eq!(
+            url_of("Resources:\n", &expression, None),
+            known(url, &expression)
+        );
     }
 
     #[test]
     fn eks_url_with_a_literal_region_and_an_unknown_id_is_eks_in_that_region() {
-        let text = provider(
-            "!Sub 'https://oidc.eks.us-east-2.amazonaws.com/id/${ClusterId}'",
-            "[aaaa]",
+        let expression = "!Sub 'https://oidc.eks.us-east-2.amazonaws.com/id/${ClusterId}'";
+        assert_eq!(
+            url_of("Resources:\n", expression, Some("eu-west-1")),
+            eks("us-east-2", expression)
         );
-        let report = read(&text);
-        assert!(matches!(
-            &only(&report).url,
-            IssuerUrl::Eks { region, .. } if region == "us-east-2"
-        ));
     }
 
     #[test]
     fn eks_join_with_the_region_reference_is_eks() {
-        let text = provider(
-            "!Join ['', ['https://oidc.eks.', !Ref 'AWS::Region', '.amazonaws.com/id/', !Ref Id]]",
-            "[aaaa]",
+        let expression =
+            "!Join ['', ['https://oidc.eks.', !Ref 'AWS::Region', '.amazonaws.com/id/', !Ref Id]]";
+        assert_eq!(
+            url_of("Resources:\n", expression, Some("ap-south-1")),
+            eks("ap-south-1", expression)
         );
-        let report = read_with(&text, Some("ap-south-1"));
-        assert!(matches!(
-            &only(&report).url,
-            IssuerUrl::Eks { region, .. } if region == "ap-south-1"
-        ));
     }
 
     #[test]
     fn get_att_of_an_eks_cluster_issuer_is_eks() {
-        let text = format!(
-            "{}  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      Name: prod\n",
-            provider("!GetAtt Cluster.OpenIdConnectIssuerUrl", "[aaaa]")
-        );
-        let with_region = read_with(&text, Some("us-west-2"));
+        let expression = "!GetAtt Cluster.OpenIdConnectIssuerUrl";
         assert_eq!(
-            only(&with_region).url,
-            IssuerUrl::Eks {
-                region: "us-west-2".into(),
-                expression: "!GetAtt Cluster.OpenIdConnectIssuerUrl".into()
-            }
+            url_of(EKS_CLUSTER, expression, Some("us-west-2")),
+            eks("us-west-2", expression)
         );
-        let without = read(&text);
-        assert!(matches!(only(&without).url, IssuerUrl::Unresolved { .. }));
+        assert_eq!(
+            url_of(EKS_CLUSTER, expression, None),
+            unresolved(expression)
+        );
     }
 
     #[test]
     fn get_att_of_another_resource_is_unresolved() {
-        let text = format!(
-            "{}  Bucket:\n    Type: AWS::S3::Bucket\n",
-            provider("!GetAtt [Bucket, WebsiteURL]", "[aaaa]")
-        );
-        let report = read_with(&text, Some("us-west-2"));
+        let extra = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n";
+        let expression = "!GetAtt [Bucket, WebsiteURL]";
         assert_eq!(
-            only(&report).url,
-            IssuerUrl::Unresolved {
-                expression: "!GetAtt [Bucket, WebsiteURL]".into()
-            }
+            url_of(extra, expression, Some("us-west-2")),
+            unresolved(expression)
         );
     }
 
     #[test]
     fn other_intrinsics_are_unresolved_with_their_text() {
-        let text = provider("!ImportValue shared-issuer", "[aaaa]");
-        let report = read(&text);
+        let expression = "!ImportValue shared-issuer";
         assert_eq!(
-            only(&report).url,
-            IssuerUrl::Unresolved {
-                expression: "!ImportValue shared-issuer".into()
-            }
+            url_of("Resources:\n", expression, None),
+            unresolved(expression)
         );
     }
 
@@ -887,6 +842,16 @@ mod tests {
     fn scalar_or_list_at_top_level_declares_nothing() {
         for text in ["just a string\n", "- a\n- b\n", "[1, 2]", "\"x\"", ""] {
             assert_eq!(read(text), FileReport::default(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn non_oidc_yaml_declares_nothing() {
+        let workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n";
+        let compose = "services:\n  web:\n    image: nginx\n";
+        let values = "replicaCount: 1\nResources: {limits: {cpu: 1}}\n";
+        for text in [workflow, compose, values] {
+            assert_eq!(read(text), FileReport::default(), "{text}");
         }
     }
 

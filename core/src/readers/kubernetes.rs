@@ -223,29 +223,10 @@ fn mask_template_actions(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Span;
+    use crate::tree::testing::{self, slice, values};
 
     fn read(text: &str) -> FileReport {
-        read_kubernetes(
-            SourceFile {
-                path: "deploy/oidc.yaml",
-                text,
-            },
-            &ReadContext::default(),
-        )
-    }
-
-    fn slice(text: &str, span: Span) -> &str {
-        &text[span.start..span.end]
-    }
-
-    fn values(declaration: &Declaration) -> Vec<&str> {
-        declaration
-            .thumbprints
-            .values()
-            .iter()
-            .map(|t| t.value.as_str())
-            .collect()
+        testing::read(read_kubernetes, "deploy/oidc.yaml", text, None)
     }
 
     const CROSSPLANE: &str = "apiVersion: iam.aws.upbound.io/v1beta1
@@ -541,6 +522,37 @@ spec:
         for text in [workflow, compose, values, "- a\n- b\n", "scalar\n"] {
             assert_eq!(read(text), FileReport::default(), "{text}");
         }
+    }
+
+    #[test]
+    fn alias_bomb_is_read_fast_and_its_list_stays_an_alias() {
+        let mut text = String::from("x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..50 {
+            let alias = format!("*x{}", level - 1);
+            let items = [alias.as_str(); 9].join(", ");
+            text.push_str(&format!("x{level}: &x{level} [{items}]\n"));
+        }
+        let text = format!(
+            "{text}apiVersion: iam.services.k8s.aws/v1alpha1\nkind: OpenIDConnectProvider\n\
+             metadata: {{name: bomb}}\nspec:\n  url: https://x.example.com\n  thumbprints: *x49\n"
+        );
+        let started = std::time::Instant::now();
+        let report = read(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(
+            report.declarations[0].thumbprints,
+            ThumbprintList::Dynamic {
+                expression: "*x49".into()
+            }
+        );
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_a_notice() {
+        let text = format!("{CROSSPLANE}---\n{}x\n", "- ".repeat(100_000));
+        let report = read(&text);
+        assert_eq!(report.declarations.len(), 1);
+        assert!(report.notices[0].message.contains("nested deeper than 256"));
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn interpolates(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Span;
+    use crate::tree::testing::{self, slice};
 
     const PROGRAM: &str = "name: identity
 runtime: yaml
@@ -178,24 +178,11 @@ resources:
 ";
 
     fn read_with(text: &str, region: Option<&str>) -> FileReport {
-        let ctx = ReadContext {
-            aws_region: region.map(str::to_string),
-        };
-        read_pulumi_yaml(
-            SourceFile {
-                path: "Pulumi.yaml",
-                text,
-            },
-            &ctx,
-        )
+        testing::read(read_pulumi_yaml, "Pulumi.yaml", text, region)
     }
 
     fn read(text: &str) -> FileReport {
         read_with(text, None)
-    }
-
-    fn slice(text: &str, span: Span) -> &str {
-        &text[span.start..span.end]
     }
 
     #[test]

@@ -22,6 +22,36 @@ enum Open {
     Object(usize, Vec<Entry>, Option<Node>),
 }
 
+impl Open {
+    /// Adds an item, or the value of the pending key.
+    fn push(&mut self, node: Node) {
+        match self {
+            Open::Array(_, items) => items.push(node),
+            Open::Object(_, entries, key) => {
+                if let Some(key) = key.take() {
+                    entries.push(Entry { key, value: node });
+                }
+            }
+        }
+    }
+
+    /// The closing bracket, and what the collection is called in messages.
+    fn closing(&self) -> (u8, &'static str) {
+        match self {
+            Open::Array(..) => (b']', "an array"),
+            Open::Object(..) => (b'}', "an object"),
+        }
+    }
+
+    /// The collection's node, its closing bracket ending just before `end`.
+    fn finish(self, end: usize) -> Node {
+        match self {
+            Open::Array(start, items) => leaf(start, end, Value::Sequence(items)),
+            Open::Object(start, entries, _) => leaf(start, end, Value::Mapping(entries)),
+        }
+    }
+}
+
 struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -36,7 +66,7 @@ impl Reader<'_> {
             self.skip_whitespace();
             let start = self.position;
             let mut node = match self.peek() {
-                Some(b'{') | Some(b'[') => {
+                Some(b'{' | b'[') => {
                     if stack.len() >= MAX_DEPTH {
                         return Err(ParseError {
                             offset: self.position,
@@ -46,24 +76,21 @@ impl Reader<'_> {
                             ),
                         });
                     }
-                    let object = self.peek() == Some(b'{');
+                    let open = if self.peek() == Some(b'{') {
+                        Open::Object(start, Vec::new(), None)
+                    } else {
+                        Open::Array(start, Vec::new())
+                    };
                     self.position += 1;
                     self.skip_whitespace();
-                    let close = if object { b'}' } else { b']' };
-                    if self.peek() == Some(close) {
+                    if self.peek() == Some(open.closing().0) {
                         self.position += 1;
-                        let value = if object {
-                            Value::Mapping(Vec::new())
-                        } else {
-                            Value::Sequence(Vec::new())
-                        };
-                        leaf(start, self.position, value)
-                    } else if object {
-                        let key = self.key()?;
-                        stack.push(Open::Object(start, Vec::new(), Some(key)));
-                        continue;
+                        open.finish(self.position)
                     } else {
-                        stack.push(Open::Array(start, Vec::new()));
+                        stack.push(open);
+                        if let Some(Open::Object(_, _, key)) = stack.last_mut() {
+                            *key = Some(self.key()?);
+                        }
                         continue;
                     }
                 }
@@ -86,55 +113,35 @@ impl Reader<'_> {
             // The value is complete: add it to its collection, closing those that end here.
             loop {
                 self.skip_whitespace();
-                match stack.last_mut() {
-                    None => {
-                        if self.position < self.bytes.len() {
-                            return Err(self.error(
-                                "expected the end of the file after the JSON value".into(),
-                            ));
-                        }
-                        return Ok(node);
+                let Some(open) = stack.last_mut() else {
+                    if self.position < self.bytes.len() {
+                        return Err(
+                            self.error("expected the end of the file after the JSON value".into())
+                        );
                     }
-                    Some(Open::Array(open_at, items)) => {
-                        items.push(node);
-                        match self.peek() {
-                            Some(b',') => {
-                                self.position += 1;
-                                break;
-                            }
-                            Some(b']') => {
-                                self.position += 1;
-                                let start = *open_at;
-                                let items = std::mem::take(items);
-                                stack.pop();
-                                node = leaf(start, self.position, Value::Sequence(items));
-                            }
-                            _ => return Err(self.error("expected ',' or ']' in an array".into())),
+                    return Ok(node);
+                };
+                open.push(node);
+                let (close, name) = open.closing();
+                match self.peek() {
+                    Some(b',') => {
+                        self.position += 1;
+                        if let Open::Object(_, _, key) = open {
+                            self.skip_whitespace();
+                            *key = Some(self.key()?);
                         }
+                        break;
                     }
-                    Some(Open::Object(open_at, entries, key)) => {
-                        if let Some(key) = key.take() {
-                            entries.push(Entry { key, value: node });
-                        }
-                        match self.peek() {
-                            Some(b',') => {
-                                self.position += 1;
-                                self.skip_whitespace();
-                                let next = self.key()?;
-                                if let Some(Open::Object(_, _, key)) = stack.last_mut() {
-                                    *key = Some(next);
-                                }
-                                break;
-                            }
-                            Some(b'}') => {
-                                self.position += 1;
-                                let start = *open_at;
-                                let entries = std::mem::take(entries);
-                                stack.pop();
-                                node = leaf(start, self.position, Value::Mapping(entries));
-                            }
-                            _ => return Err(self.error("expected ',' or '}' in an object".into())),
-                        }
+                    Some(found) if found == close => {
+                        self.position += 1;
+                        let Some(open) = stack.pop() else {
+                            break;
+                        };
+                        node = open.finish(self.position);
+                    }
+                    _ => {
+                        let message = format!("expected ',' or '{}' in {name}", close as char);
+                        return Err(self.error(message));
                     }
                 }
             }

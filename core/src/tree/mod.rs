@@ -267,6 +267,35 @@ impl<'t> CharOffsets<'t> {
     }
 }
 
+/// Helpers the readers' tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::readers::{ReadContext, SourceFile};
+    use crate::{Declaration, FileReport, Span};
+
+    /// A reader's entry point.
+    pub(crate) type Reader = fn(SourceFile<'_>, &ReadContext) -> FileReport;
+
+    /// What `reader` finds in `text`, read as the file `path` with the region `region`.
+    pub(crate) fn read(reader: Reader, path: &str, text: &str, region: Option<&str>) -> FileReport {
+        let ctx = ReadContext {
+            aws_region: region.map(str::to_string),
+        };
+        reader(SourceFile { path, text }, &ctx)
+    }
+
+    /// The text a span covers.
+    pub(crate) fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    /// The declared thumbprint values, as written.
+    pub(crate) fn values(declaration: &Declaration) -> Vec<&str> {
+        let values = declaration.thumbprints.values();
+        values.iter().map(|t| t.value.as_str()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
