@@ -54,6 +54,9 @@ struct IgnoreEntry {
 
 /// The configuration, checked and ready to use.
 #[derive(Debug, Default)]
+// Without the `net` feature (the WebAssembly build) the network settings are read and
+// checked, so a shared configuration file still works, but nothing uses them.
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
 pub struct Config {
     /// Globs left out of the walk.
     pub excludes: Vec<String>,
@@ -103,8 +106,10 @@ impl Config {
             policy.expiry_days = days;
         }
         for (status, severity) in &file.severity {
-            let status = parse_status(status).with_context(|| at(format!("[severity] {status:?}")))?;
-            let severity = parse_severity(severity).with_context(|| at(format!("[severity] {status}")))?;
+            let status =
+                parse_status(status).with_context(|| at(format!("[severity] {status:?}")))?;
+            let severity =
+                parse_severity(severity).with_context(|| at(format!("[severity] {status}")))?;
             policy.severities.insert(status, severity);
         }
         if let Some(severity) = &file.ca_validated_mismatch {
@@ -112,7 +117,8 @@ impl Config {
                 Some(parse_severity(severity).with_context(|| at("ca-validated-mismatch".into()))?);
         }
         for (index, entry) in file.ignore.into_iter().enumerate() {
-            let ignore = parse_ignore(entry).with_context(|| at(format!("[[ignore]] number {}", index + 1)))?;
+            let ignore = parse_ignore(entry)
+                .with_context(|| at(format!("[[ignore]] number {}", index + 1)))?;
             policy.ignores.push(ignore);
         }
 
@@ -125,7 +131,9 @@ impl Config {
         }
         if let Some(timeout) = file.network.timeout {
             if !(timeout > 0.0 && timeout.is_finite()) {
-                bail!(at(format!("[network] timeout must be a positive number of seconds, not {timeout}")));
+                bail!(at(format!(
+                    "[network] timeout must be a positive number of seconds, not {timeout}"
+                )));
             }
         }
 
@@ -149,8 +157,9 @@ fn parse_status(name: &str) -> anyhow::Result<Status> {
 }
 
 fn parse_severity(name: &str) -> anyhow::Result<Severity> {
-    Severity::parse(name)
-        .with_context(|| format!("unknown severity {name:?}; expected error, warning, notice or off"))
+    Severity::parse(name).with_context(|| {
+        format!("unknown severity {name:?}; expected error, warning, notice or off")
+    })
 }
 
 fn parse_ignore(entry: IgnoreEntry) -> anyhow::Result<Ignore> {
@@ -168,10 +177,8 @@ fn parse_ignore(entry: IgnoreEntry) -> anyhow::Result<Ignore> {
         .collect::<anyhow::Result<Vec<Status>>>()?;
     let until = match entry.until {
         Some(text) => Some(
-            Timestamp::parse(&text)
-                .with_context(|| format!("`until` {text:?} is not a date such as 2027-01-31"))?
-                // An end date includes the whole day.
-                .plus_days(1),
+            end_of(&text)
+                .with_context(|| format!("`until` {text:?} is not a date such as 2027-01-31"))?,
         ),
         None => None,
     };
@@ -182,6 +189,18 @@ fn parse_ignore(entry: IgnoreEntry) -> anyhow::Result<Ignore> {
         statuses,
         reason,
         until,
+    })
+}
+
+/// The last instant an ignore's `until` covers: a date includes the whole day (its last
+/// second, so reports still name the date written); an instant with a time is taken as it is.
+fn end_of(text: &str) -> Option<Timestamp> {
+    let instant = Timestamp::parse(text)?;
+    let has_time = text.trim().contains(['T', ' ']);
+    Some(if has_time {
+        instant
+    } else {
+        Timestamp(instant.plus_days(1).0 - 1)
     })
 }
 
@@ -240,7 +259,7 @@ until = "2027-01-31"
         assert_eq!(config.ca_files, vec![PathBuf::from("repo/certs/corp.pem")]);
         assert_eq!(config.allow_private_networks.len(), 1);
         let ignore = &config.policy.ignores[0];
-        assert_eq!(ignore.until.unwrap().date(), "2027-02-01");
+        assert_eq!(ignore.until.unwrap().rfc3339(), "2027-01-31T23:59:59Z");
         assert_eq!(config.issuers.len(), 1);
     }
 
@@ -262,6 +281,16 @@ until = "2027-01-31"
     fn ignore_without_reason_is_an_error() {
         let error = parse("[[ignore]]\nfile = \"a.tf\"\n").unwrap_err();
         assert!(format!("{error:#}").contains("needs a `reason`"));
+    }
+
+    #[test]
+    fn ignore_until_with_a_time_ends_at_that_instant() {
+        let config = parse(
+            "[[ignore]]\nfile = \"a.tf\"\nreason = \"x\"\nuntil = \"2027-01-31T12:00:00Z\"\n",
+        )
+        .unwrap();
+        let until = config.policy.ignores[0].until.unwrap();
+        assert_eq!(until.rfc3339(), "2027-01-31T12:00:00Z");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod check;
 pub mod pki;
 pub mod proxy;
 pub mod server;
@@ -29,6 +30,7 @@ const CLEARED: &[&str] = &[
     "no_proxy",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
+    "AWS_REGION",
 ];
 
 /// The binary under test, with GitHub, runner, CI, colour, proxy and trust-store variables
