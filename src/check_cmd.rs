@@ -79,7 +79,13 @@ pub fn judge(
     let plan = plan_observations(&declarations);
     let observations = observe(&plan, net, config)?;
 
-    Ok(evaluate(&declarations, scan.notices, &observations, policy, now))
+    Ok(evaluate(
+        &declarations,
+        scan.notices,
+        &observations,
+        policy,
+        now,
+    ))
 }
 
 /// "Now", or the date `--at` names.
@@ -114,23 +120,37 @@ fn annotations_on(args: &CheckArgs) -> anyhow::Result<bool> {
 
 /// Observations from saved chains (`--offline`) or from the network.
 fn observe(plan: &ObservationPlan, net: &NetArgs, config: &Config) -> anyhow::Result<Observations> {
+    // A wrong --chains is a usage error whether or not there is anything to observe.
+    let saved = match (&net.chains, net.offline) {
+        (Some(dir), true) if !dir.is_dir() => bail!("--chains {} is not a folder", dir.display()),
+        (Some(dir), true) => Some(dir),
+        (None, true) => bail!("--offline needs --chains DIR"),
+        (Some(dir), false) => bail!(
+            "--chains {} is read only with --offline; add --offline to judge against the saved \
+             chains instead of the network",
+            dir.display()
+        ),
+        (None, false) => None,
+    };
     if plan.issuers.is_empty() && plan.hosts.is_empty() {
         return Ok(Observations::default());
     }
-    if net.offline {
-        let Some(dir) = &net.chains else {
-            bail!("--offline needs --chains DIR");
-        };
-        if !dir.is_dir() {
-            bail!("--chains {} is not a folder", dir.display());
-        }
-        return Ok(crate::saved_chains::observe_saved(dir, &plan.issuers, &plan.hosts));
+    match saved {
+        Some(dir) => Ok(crate::saved_chains::observe_saved(
+            dir,
+            &plan.issuers,
+            &plan.hosts,
+        )),
+        None => observe_live(plan, net, config),
     }
-    observe_live(plan, net, config)
 }
 
 #[cfg(feature = "net")]
-fn observe_live(plan: &ObservationPlan, net: &NetArgs, config: &Config) -> anyhow::Result<Observations> {
+fn observe_live(
+    plan: &ObservationPlan,
+    net: &NetArgs,
+    config: &Config,
+) -> anyhow::Result<Observations> {
     let mut net = net.clone();
     net.ca_files.extend(config.ca_files.iter().cloned());
     if let Some(timeout) = config.timeout {
@@ -163,7 +183,8 @@ fn write_reports(report: &Report, args: &CheckArgs, annotations: bool) -> anyhow
     }
     match args.common.format {
         OutputFormat::Json => stdout.push_str(&json::render(report)),
-        OutputFormat::Text if args.common.quiet => {}
+        // Quiet: a gate that passed says nothing; one that failed still says why.
+        OutputFormat::Text if args.common.quiet && !report.gate_failed() => {}
         OutputFormat::Text => stdout.push_str(&text::render(report, output::color_enabled())),
     }
     output::stdout(&stdout)?;
@@ -175,12 +196,20 @@ fn write_reports(report: &Report, args: &CheckArgs, annotations: bool) -> anyhow
         output::file(path, &junit::render(report), "JUnit report")?;
     }
     if let Some(path) = &args.sarif {
-        output::file(path, &sarif::render(report, env!("CARGO_PKG_VERSION")), "SARIF report")?;
+        output::file(
+            path,
+            &sarif::render(report, env!("CARGO_PKG_VERSION")),
+            "SARIF report",
+        )?;
     }
     let counts = annotations.then_some(&commands.counts);
     match summary_target(args) {
-        Some((path, true)) => output::append(&path, &summary::render(report, counts), "job summary")?,
-        Some((path, false)) => output::file(&path, &summary::render(report, counts), "job summary")?,
+        Some((path, true)) => {
+            output::append(&path, &summary::render(report, counts), "job summary")?
+        }
+        Some((path, false)) => {
+            output::file(&path, &summary::render(report, counts), "job summary")?
+        }
         None => {}
     }
     Ok(())

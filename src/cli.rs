@@ -22,6 +22,8 @@ pub enum Command {
     Thumbprint(ThumbprintArgs),
     /// List the declarations found, without any network.
     List(ListArgs),
+    /// Rewrite stale thumbprint lists in place with the values the providers serve now.
+    Fix(FixArgs),
 }
 
 /// Output format on stdout.
@@ -169,6 +171,31 @@ pub struct CheckArgs {
     pub common: CommonArgs,
 }
 
+/// `fix [PATHS]...`
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Files or folders to fix (default: the current folder).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Print the changes as a unified diff on stdout and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Judge as of this date (YYYY-MM-DD or RFC 3339) instead of now.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
 /// When to print GitHub annotations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Annotations {
@@ -180,6 +207,7 @@ pub enum Annotations {
     Never,
 }
 
+#[cfg(feature = "net")]
 impl NetArgs {
     /// True when `--timeout` was left at its default, so the configuration may set it.
     pub fn timeout_is_default(&self) -> bool {

@@ -4,6 +4,7 @@
 mod check_cmd;
 mod cli;
 mod config;
+mod fix_cmd;
 mod list_cmd;
 #[cfg(feature = "net")]
 mod net;
@@ -17,7 +18,8 @@ use std::process::ExitCode;
 
 /// The gate passed, or every URL was checked.
 pub const EXIT_OK: u8 = 0;
-/// The gate failed (a finding at error level), or a URL could not be checked.
+/// The gate failed (a finding at error level), a URL could not be checked, or `fix` left
+/// something for a person.
 pub const EXIT_FAILED: u8 = 1;
 /// The invocation or the configuration is wrong.
 pub const EXIT_USAGE: u8 = 2;
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         cli::Command::Thumbprint(args) => thumbprint_cmd::run(&args),
         cli::Command::Check(args) => check_cmd::run(&args),
         cli::Command::List(args) => list_cmd::run(&args),
+        cli::Command::Fix(args) => fix_cmd::run(&args),
     };
 
     match outcome {

@@ -193,3 +193,29 @@ fn text_report_names_the_file_and_the_expected_thumbprint() {
         "{run}"
     );
 }
+
+#[test]
+fn each_issuer_is_fetched_once_however_many_declarations_name_it() {
+    let server = Server::start(&Providers::new().idp.chain_with_root());
+    let repo = Repo::fixture_with_urls(
+        "one_issuer_two_declarations",
+        &[("idp.example.test", server.url())],
+    );
+
+    let run = Run::of(repo.check_live().args(["--format", "json"]));
+
+    assert_eq!(run.code, Some(0), "{run}");
+    let statuses: Vec<String> = run.json()["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["status"].to_string())
+        .collect();
+    assert_eq!(statuses, ["\"pass\"", "\"pass\""]);
+    let discovery_requests = server
+        .requests()
+        .iter()
+        .filter(|r| r.contains("/.well-known/openid-configuration"))
+        .count();
+    assert_eq!(discovery_requests, 1, "{:?}", server.requests());
+}

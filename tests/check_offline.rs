@@ -329,26 +329,6 @@ fn severity_override_makes_a_fragile_pin_fail_the_gate() {
 }
 
 #[test]
-fn unknown_configuration_key_is_a_usage_error_naming_key_and_line() {
-    let run = check("unknown_config_key", &[]);
-
-    assert_eq!(run.code, Some(2), "{run}");
-    assert!(run.stdout.is_empty(), "{run}");
-    assert!(run.stderr.contains(".oidc-thumb-check.toml"), "{run}");
-    assert!(run.stderr.contains("line 4"), "{run}");
-    assert!(run.stderr.contains("allow-private-host"), "{run}");
-}
-
-#[test]
-fn annotations_cannot_share_stdout_with_json() {
-    let run = check("pass", &["--annotations", "always", "--format", "json"]);
-
-    assert_eq!(run.code, Some(2), "{run}");
-    assert!(run.stdout.is_empty(), "{run}");
-    assert!(run.stderr.contains("--json FILE"), "{run}");
-}
-
-#[test]
 fn no_declarations_passes_and_says_so() {
     let run = check("no_declarations", &[]);
 
@@ -409,4 +389,56 @@ fn ignore_is_in_force_through_its_end_date() {
 
     assert_eq!(run.code, Some(0), "{run}");
     assert_eq!(only_result(&run)["status"], "pass");
+}
+
+#[test]
+fn quiet_gate_that_passes_prints_nothing() {
+    let run = check("pass", &["--quiet"]);
+
+    assert_eq!(run.code, Some(0), "{run}");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn quiet_gate_that_fails_still_says_why() {
+    let run = check("mismatch", &["--quiet"]);
+
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(run.stdout.contains("MISMATCH"), "{run}");
+    assert!(run.stdout.contains(&format!("expected {IDP_TOP}")), "{run}");
+}
+
+#[test]
+fn verbose_names_each_provider_on_stderr() {
+    let run = check("mismatch", &["-v"]);
+
+    assert_eq!(run.code, Some(1), "{run}");
+    assert_eq!(
+        run.stderr,
+        "iam.tf:5: aws_iam_openid_connect_provider.idp mismatch\n"
+    );
+}
+
+#[test]
+fn reports_written_into_the_scanned_folder_are_not_read_next_time() {
+    let repo = Repo::fixture("mismatch");
+    let first = Run::of(repo.check_offline().args([
+        "--format",
+        "json",
+        "--json",
+        "report.json",
+        "--sarif",
+        "report.sarif",
+        "--junit",
+        "junit.xml",
+        "--summary",
+        "summary.md",
+    ]));
+
+    let second = Run::of(repo.check_offline().args(["--format", "json"]));
+
+    assert_eq!(first.code, Some(1), "{first}");
+    assert_eq!(second.code, Some(1), "{second}");
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(second.json()["notices"], serde_json::json!([]));
 }
