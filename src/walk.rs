@@ -8,7 +8,7 @@ use oidc_thumb_core::readers::{
 };
 use oidc_thumb_core::{Declaration, FileReport, ReadNotice};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Files larger than this are skipped with a notice: no IaC file is that large.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
@@ -71,7 +71,10 @@ pub fn scan(paths: &[PathBuf], options: &WalkOptions, ctx: &ReadContext) -> anyh
     let terraform: Vec<SourceFile<'_>> = collected
         .terraform
         .iter()
-        .map(|f| SourceFile { path: &f.path, text: &f.text })
+        .map(|f| SourceFile {
+            path: &f.path,
+            text: &f.text,
+        })
         .collect();
     for module in terraform_modules(&terraform) {
         for report in read_terraform_module(&module, ctx) {
@@ -83,9 +86,14 @@ pub fn scan(paths: &[PathBuf], options: &WalkOptions, ctx: &ReadContext) -> anyh
     }
 
     scan.declarations.sort_by(|a, b| {
-        (&a.file, a.location.line, a.location.column).cmp(&(&b.file, b.location.line, b.location.column))
+        (&a.file, a.location.line, a.location.column).cmp(&(
+            &b.file,
+            b.location.line,
+            b.location.column,
+        ))
     });
-    scan.notices.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    scan.notices
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Ok(scan)
 }
 
@@ -128,25 +136,75 @@ fn walk_folder(
         builder.threads(std::thread::available_parallelism().map_or(2, |n| n.get()));
         builder.build_parallel().run(|| {
             Box::new(|entry| {
-                if let Ok(entry) = entry {
-                    visit_entry(&entry, collected, ctx);
-                }
+                visit_entry(entry, root, collected, ctx);
                 ignore::WalkState::Continue
             })
         });
     }
     // WASI has no threads: the same walk, one entry at a time.
     #[cfg(target_os = "wasi")]
-    for entry in builder.build().flatten() {
-        visit_entry(&entry, collected, ctx);
+    for entry in builder.build() {
+        visit_entry(entry, root, collected, ctx);
     }
     Ok(())
 }
 
-fn visit_entry(entry: &ignore::DirEntry, collected: &Mutex<Collected>, ctx: &ReadContext) {
-    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-    if is_file {
+fn visit_entry(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    collected: &Mutex<Collected>,
+    ctx: &ReadContext,
+) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => return push_walk_notices(&error, root, collected),
+    };
+    // A folder whose ignore files could not all be read carries the error with it.
+    if let Some(error) = entry.error() {
+        push_walk_notices(error, entry.path(), collected);
+    }
+    if entry.file_type().is_some_and(|t| t.is_file()) {
         visit(entry.path(), collected, ctx, false);
+    }
+}
+
+fn push_walk_notices(error: &ignore::Error, path: &Path, collected: &Mutex<Collected>) {
+    let mut notices = Vec::new();
+    walk_notices(error, &display_path(path), None, &mut notices);
+    lock(collected).notices.extend(notices);
+}
+
+/// Notices for a problem of the walk (a folder that cannot be read, a line of an ignore file
+/// that is not a valid glob), each naming the file and line the error carries.
+fn walk_notices(error: &ignore::Error, file: &str, line: Option<u32>, out: &mut Vec<ReadNotice>) {
+    match error {
+        ignore::Error::Partial(errors) => {
+            for error in errors {
+                walk_notices(error, file, line, out);
+            }
+        }
+        ignore::Error::WithPath { path, err } => walk_notices(err, &display_path(path), line, out),
+        ignore::Error::WithLineNumber { line, err } => {
+            walk_notices(err, file, u32::try_from(*line).ok(), out);
+        }
+        ignore::Error::WithDepth { err, .. } => walk_notices(err, file, line, out),
+        ignore::Error::Glob { glob, err } => out.push(ReadNotice {
+            file: file.to_string(),
+            line,
+            column: None,
+            message: match glob {
+                Some(glob) => {
+                    format!("ignore pattern {glob:?} is not a valid glob ({err}); skipped")
+                }
+                None => format!("ignore pattern is not a valid glob ({err}); skipped"),
+            },
+        }),
+        other => out.push(ReadNotice {
+            file: file.to_string(),
+            line,
+            column: None,
+            message: format!("{other}; skipped"),
+        }),
     }
 }
 
@@ -156,12 +214,17 @@ fn visit(path: &Path, collected: &Mutex<Collected>, ctx: &ReadContext, named: bo
     let shown = display_path(path);
     let Some(kind) = file_kind(&shown) else {
         if named {
-            push_notice(collected, &shown, None, "no reader for this kind of file; skipped".into());
+            push_notice(
+                collected,
+                &shown,
+                None,
+                "no reader for this kind of file; skipped".into(),
+            );
         }
         return;
     };
 
-    let text = match load(path, &shown) {
+    let text = match load(path, &shown, named) {
         Ok(Some(text)) => text,
         Ok(None) => return,
         Err(notice) => {
@@ -177,7 +240,13 @@ fn visit(path: &Path, collected: &Mutex<Collected>, ctx: &ReadContext, named: bo
             c.terraform.push(Loaded { path: shown, text });
         }
         _ => {
-            let report = read_file(SourceFile { path: &shown, text: &text }, ctx);
+            let report = read_file(
+                SourceFile {
+                    path: &shown,
+                    text: &text,
+                },
+                ctx,
+            );
             let mut c = lock(collected);
             c.files_read += 1;
             if !report.declarations.is_empty() || !report.notices.is_empty() {
@@ -187,16 +256,24 @@ fn visit(path: &Path, collected: &Mutex<Collected>, ctx: &ReadContext, named: bo
     }
 }
 
-/// The file's text; `Ok(None)` for a file not worth a notice; `Err` for one that is.
-fn load(path: &Path, shown: &str) -> Result<Option<String>, ReadNotice> {
+/// The file's text; `Ok(None)` for a file not worth a notice; `Err` for one that is. A
+/// symbolic link is never followed; it is worth a notice when the user named it.
+fn load(path: &Path, shown: &str, named: bool) -> Result<Option<String>, ReadNotice> {
     let notice = |message: String, line: Option<u32>| ReadNotice {
         file: shown.to_string(),
         line,
         column: None,
         message,
     };
-    let metadata = std::fs::symlink_metadata(path).map_err(|e| notice(format!("cannot read: {e}"), None))?;
+    let metadata =
+        std::fs::symlink_metadata(path).map_err(|e| notice(format!("cannot read: {e}"), None))?;
     if metadata.file_type().is_symlink() {
+        if named {
+            return Err(notice(
+                "a symbolic link, which is never followed; name the file it points to".into(),
+                None,
+            ));
+        }
         return Ok(None);
     }
     if metadata.len() > MAX_FILE_BYTES {
@@ -212,7 +289,10 @@ fn load(path: &Path, shown: &str) -> Result<Option<String>, ReadNotice> {
     let bytes = std::fs::read(path).map_err(|e| notice(format!("cannot read: {e}"), None))?;
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     if head.contains(&0) {
-        return Err(notice("binary file (it contains NUL bytes); skipped".into(), None));
+        return Err(notice(
+            "binary file (it contains NUL bytes); skipped".into(),
+            None,
+        ));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(text)),
@@ -244,10 +324,12 @@ fn lock(collected: &Mutex<Collected>) -> std::sync::MutexGuard<'_, Collected> {
 /// The path as reports show it: relative to the current folder when inside it, `/`
 /// separated, without a leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    static CURRENT_DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let cwd = CURRENT_DIR.get_or_init(|| std::env::current_dir().ok());
+    let relative = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
     let text = relative.to_string_lossy().replace('\\', "/");
     let mut text = text.as_str();
     while let Some(rest) = text.strip_prefix("./") {
