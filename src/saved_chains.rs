@@ -149,6 +149,13 @@ pub fn save_chains(dir: &Path, observations: &Observations) -> anyhow::Result<Sa
 
     for host in &observations.hosts {
         let Ok(variants) = &host.result else { continue };
+        if variants.iter().any(ChainVariant::possibly_intercepted) {
+            saved.notes.push(format!(
+                "{} was not saved: its chain may be a TLS-intercepting proxy's",
+                host.endpoint
+            ));
+            continue;
+        }
         let Some(first) = variants.first() else {
             continue;
         };
@@ -196,4 +203,112 @@ pub struct SavedFiles {
     pub files: Vec<PathBuf>,
     /// Remarks for a person.
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(name: &str) -> PresentedChain {
+        let certified = rcgen::generate_simple_self_signed(vec![name.to_string()])
+            .expect("rcgen makes a certificate");
+        PresentedChain::from_der([certified.cert.der().as_ref()]).expect("rcgen's DER reads")
+    }
+
+    fn variant(chain: PresentedChain, verification: Verification) -> ChainVariant {
+        ChainVariant {
+            addresses: vec!["203.0.113.7".into()],
+            chain,
+            verification,
+            via_proxy: false,
+            public_addresses: true,
+        }
+    }
+
+    fn host(name: &str, variants: Vec<ChainVariant>) -> HostObservation {
+        HostObservation {
+            endpoint: Endpoint::parse(name).expect("valid host"),
+            result: Ok(variants),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_possibly_intercepted_chain_is_never_saved() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let unverified = Verification::Unverified {
+            reason: "the chain does not lead to a trusted root".into(),
+        };
+        let observations = Observations {
+            issuers: Vec::new(),
+            hosts: vec![host(
+                "idp.example",
+                vec![variant(chain("idp.example"), unverified)],
+            )],
+        };
+
+        let saved = save_chains(dir.path(), &observations).expect("the folder is writable");
+
+        assert!(saved.files.is_empty());
+        assert!(!dir.path().join("idp.example.pem").exists());
+        assert_eq!(
+            saved.notes,
+            ["idp.example:443 was not saved: its chain may be a TLS-intercepting proxy's"]
+        );
+    }
+
+    #[test]
+    fn a_host_with_several_chains_keeps_the_first() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = chain("first.example");
+        let observations = Observations {
+            issuers: Vec::new(),
+            hosts: vec![host(
+                "idp.example:8443",
+                vec![
+                    variant(first.clone(), Verification::Public),
+                    variant(chain("second.example"), Verification::Public),
+                ],
+            )],
+        };
+
+        let saved = save_chains(dir.path(), &observations).expect("the folder is writable");
+
+        let text = std::fs::read_to_string(dir.path().join("idp.example_8443.pem"))
+            .expect("the chain file is written");
+        assert_eq!(text, first.to_pem());
+        assert_eq!(
+            saved.notes,
+            ["idp.example:8443 presents 2 distinct chains; only the first was saved"]
+        );
+    }
+
+    #[test]
+    fn saved_discovery_entries_are_kept_when_more_are_added() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join(DISCOVERY_FILE),
+            r#"{"https://old.example": "https://old.example/keys"}"#,
+        )
+        .expect("write");
+        let endpoint = Endpoint::parse("new.example").expect("valid host");
+        let observations = Observations {
+            issuers: vec![IssuerObservation {
+                issuer: "https://new.example".into(),
+                discovery: Ok(Discovery {
+                    issuer_endpoint: endpoint.clone(),
+                    jwks_uri: "https://new.example/jwks".into(),
+                    jwks_endpoint: endpoint,
+                }),
+            }],
+            hosts: Vec::new(),
+        };
+
+        save_chains(dir.path(), &observations).expect("the folder is writable");
+
+        let saved = read_discovery_file(dir.path()).expect("valid discovery.json");
+        assert_eq!(saved.len(), 2);
+        assert_eq!(saved["https://new.example"], "https://new.example/jwks");
+        assert_eq!(saved["https://old.example"], "https://old.example/keys");
+    }
 }

@@ -161,6 +161,11 @@ fn describe_host(host: &HostObservation, quiet: bool, verbose: u8, now: Timestam
     let authority = host.endpoint.authority();
     match &host.result {
         Err(error) => eprintln!("error: {authority}: {error}"),
+        Ok(variants) if variants.iter().any(|v| v.possibly_intercepted()) => {
+            for variant in variants.iter().filter(|v| v.possibly_intercepted()) {
+                eprintln!("error: {authority}: {}", render::interception(variant));
+            }
+        }
         Ok(variants) if verbose > 0 => {
             for variant in variants {
                 let top = variant.chain.top();

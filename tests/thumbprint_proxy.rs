@@ -10,8 +10,17 @@ use support::pki::Pki;
 use support::proxy::ConnectProxy;
 use support::server::Server;
 
-/// `thumbprint URL --format json` with the given environment.
+/// `thumbprint URL --format json` with the given environment. Every test chain comes from a
+/// test PKI whose root is given with `--ca-file`: through a proxy, a chain nothing vouches
+/// for is taken for TLS interception.
 fn thumbprint(url: &str, env: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_file = dir.path().join("roots.pem");
+    let roots: String = PKIS
+        .iter()
+        .map(|(label, seed)| Pki::new(label, *seed).root.pem())
+        .collect();
+    std::fs::write(&ca_file, roots).expect("write roots");
     let mut command = command();
     command.args([
         "thumbprint",
@@ -22,10 +31,27 @@ fn thumbprint(url: &str, env: &[(&str, &str)]) -> Output {
         "--timeout",
         "5",
     ]);
+    command.arg("--ca-file").arg(&ca_file);
     for (name, value) in env {
         command.env(name, value);
     }
     command.output().expect("the binary runs")
+}
+
+/// The test PKIs whose roots are trusted: label and seed.
+const PKIS: [(&str, u8); 4] = [
+    ("Proxied", 10),
+    ("Credentials", 20),
+    ("Bypassed", 30),
+    ("Refusing", 40),
+];
+
+fn pki(label: &str) -> Pki {
+    let (label, seed) = PKIS
+        .iter()
+        .find(|(l, _)| *l == label)
+        .expect("a trusted test PKI");
+    Pki::new(label, *seed)
 }
 
 fn json_of(output: &Output) -> Value {
@@ -40,7 +66,7 @@ fn json_of(output: &Output) -> Value {
 
 #[test]
 fn discovery_and_capture_go_through_the_proxy() {
-    let chain = Pki::new("Proxied", 10).chain_with_root();
+    let chain = pki("Proxied").chain_with_root();
     let server = Server::start(&chain);
     let proxy = ConnectProxy::start();
 
@@ -63,7 +89,7 @@ fn discovery_and_capture_go_through_the_proxy() {
 
 #[test]
 fn proxy_credentials_come_from_the_proxy_url_and_go_only_to_the_proxy() {
-    let server = Server::start(&Pki::new("Credentials", 20).chain_with_root());
+    let server = Server::start(&pki("Credentials").chain_with_root());
     let proxy = ConnectProxy::start();
     let url = format!("http://user:secret@{}", proxy.address);
 
@@ -84,7 +110,7 @@ fn proxy_credentials_come_from_the_proxy_url_and_go_only_to_the_proxy() {
 
 #[test]
 fn no_proxy_hosts_are_reached_directly() {
-    let server = Server::start(&Pki::new("Bypassed", 30).chain_with_root());
+    let server = Server::start(&pki("Bypassed").chain_with_root());
     let proxy = ConnectProxy::start();
 
     let output = thumbprint(
@@ -102,7 +128,7 @@ fn no_proxy_hosts_are_reached_directly() {
 
 #[test]
 fn proxy_that_refuses_is_reported() {
-    let server = Server::start(&Pki::new("Refusing", 40).chain_with_root());
+    let server = Server::start(&pki("Refusing").chain_with_root());
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("address")
@@ -118,5 +144,27 @@ fn proxy_that_refuses_is_reported() {
     assert!(
         stderr.contains(&format!("the proxy {closed} refused the connection")),
         "{stderr}"
+    );
+}
+
+#[test]
+fn unverified_chain_through_a_proxy_is_withheld_as_possible_interception() {
+    let chain = Pki::new("Intercepting", 50).chain_with_root();
+    let server = Server::start(&chain);
+    let proxy = ConnectProxy::start();
+
+    let output = thumbprint(&server.url(), &[("HTTPS_PROXY", &proxy.url())]);
+
+    assert_eq!(output.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let host = &json[0]["hosts"][0];
+    assert_eq!(host["thumbprint"], Value::Null);
+    assert_eq!(host["verified"], "unverified");
+    let error = host["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("possible TLS interception"), "{error}");
+    assert_eq!(
+        host["chain"][2]["sha1"],
+        chain.top_thumbprint(),
+        "the chain is still shown"
     );
 }

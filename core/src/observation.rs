@@ -35,6 +35,16 @@ pub struct ChainVariant {
     pub public_addresses: bool,
 }
 
+impl ChainVariant {
+    /// Rule 8: no public root and no named CA vouches for the chain, yet the host was reached
+    /// through a proxy or at public addresses, so a TLS-intercepting proxy may have presented
+    /// it. Such a chain's thumbprint is the proxy's: it is neither compared nor written.
+    pub fn possibly_intercepted(&self) -> bool {
+        matches!(self.verification, Verification::Unverified { .. })
+            && (self.via_proxy || self.public_addresses)
+    }
+}
+
 /// Why a host's chain could not be observed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HostError {

@@ -111,7 +111,11 @@ impl<'a> TargetReport<'a> {
     pub(super) fn checked(&self) -> bool {
         self.error.is_none()
             && !self.hosts.is_empty()
-            && self.hosts.iter().all(|(_, host)| host.result.is_ok())
+            && self.hosts.iter().all(|(_, host)| {
+                host.result
+                    .as_ref()
+                    .is_ok_and(|variants| variants.iter().all(|v| !v.possibly_intercepted()))
+            })
     }
 }
 
@@ -120,6 +124,9 @@ pub(super) fn thumbprints_only(reports: &[TargetReport<'_>]) -> String {
     let mut seen: Vec<Thumbprint> = Vec::new();
     for (_, host) in reports.iter().flat_map(|r| &r.hosts) {
         for variant in host.result.iter().flatten() {
+            if variant.possibly_intercepted() {
+                continue;
+            }
             let thumbprint = variant.chain.top_thumbprint();
             if !seen.contains(&thumbprint) {
                 seen.push(thumbprint);
@@ -138,7 +145,10 @@ pub(super) fn text(reports: &[TargetReport<'_>], now: Timestamp) -> String {
         let lines = match &host.result {
             Ok(variants) => variants
                 .iter()
-                .map(|v| format!("{authority}  {}", v.chain.top_thumbprint()))
+                .map(|v| match v.possibly_intercepted() {
+                    true => format!("{authority}  (no thumbprint: possible TLS interception)"),
+                    false => format!("{authority}  {}", v.chain.top_thumbprint()),
+                })
                 .collect(),
             Err(error) => vec![format!("{authority}  (no thumbprint: {error})")],
         };
@@ -214,11 +224,22 @@ fn host_text(out: &mut String, indent: &str, role: &str, host: &HostObservation,
 }
 
 fn variant_text(out: &mut String, indent: &str, variant: &ChainVariant, now: Timestamp) {
-    let _ = writeln!(
-        out,
-        "{indent}thumbprint: {}",
-        variant.chain.top_thumbprint()
-    );
+    match variant.possibly_intercepted() {
+        true => {
+            let _ = writeln!(
+                out,
+                "{indent}thumbprint: withheld: {}",
+                interception(variant)
+            );
+        }
+        false => {
+            let _ = writeln!(
+                out,
+                "{indent}thumbprint: {}",
+                variant.chain.top_thumbprint()
+            );
+        }
+    }
     let _ = writeln!(out, "{indent}addresses: {}", addresses(variant));
     let _ = writeln!(
         out,
@@ -238,6 +259,24 @@ fn variant_text(out: &mut String, indent: &str, variant: &ChainVariant, now: Tim
         let _ = writeln!(out, "{indent}     sha1:    {}", cert.sha1);
         let _ = writeln!(out, "{indent}     expires: {}", expiry(cert, now));
     }
+}
+
+/// Why a chain's thumbprint is withheld (rule 8).
+pub(super) fn interception(variant: &ChainVariant) -> String {
+    let path = if variant.via_proxy {
+        "through a proxy"
+    } else {
+        "at public addresses"
+    };
+    let reason = match &variant.verification {
+        Verification::Unverified { reason } => reason.as_str(),
+        _ => "",
+    };
+    format!(
+        "possible TLS interception: the chain presented {path} verifies against no public root \
+         and no CA you named ({reason}), so its top certificate may be a proxy's rather than \
+         the provider's; name the provider's private CA with --ca-file if it has one"
+    )
 }
 
 /// The addresses that presented a chain, for people.
@@ -372,13 +411,14 @@ fn json_hosts(role: &'static str, host: &HostObservation) -> Vec<JsonHost> {
                 Verification::Unverified { reason } => ("unverified", Some(reason.clone())),
                 Verification::Saved => ("saved", None),
             };
+            let intercepted = variant.possibly_intercepted();
             JsonHost {
                 addresses: variant.addresses.clone(),
-                thumbprint: Some(variant.chain.top_thumbprint().to_string()),
+                thumbprint: (!intercepted).then(|| variant.chain.top_thumbprint().to_string()),
                 verified: Some(verified),
                 unverified_reason,
                 chain: variant.chain.certs.iter().map(json_cert).collect(),
-                ..empty(None)
+                ..empty(intercepted.then(|| interception(variant)))
             }
         })
         .collect()
