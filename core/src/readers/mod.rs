@@ -3,6 +3,7 @@
 pub mod cloudformation;
 pub mod kubernetes;
 pub mod pulumi_yaml;
+pub mod source;
 pub mod terraform;
 pub mod terraform_plan;
 
