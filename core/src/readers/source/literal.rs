@@ -63,26 +63,39 @@ fn decode(piece: &str, flavor: Flavor, out: &mut String) -> Option<()> {
     Some(())
 }
 
+/// The one-letter escapes both languages share, and a backslash before a line break, which
+/// joins the lines. True when `c` (the character after the backslash) was one of them.
+fn shared_escape(c: char, chars: &mut Peekable<Chars<'_>>, out: &mut String) -> bool {
+    let decoded = match c {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        'b' => '\u{8}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
+        '\r' => {
+            chars.next_if_eq(&'\n');
+            return true;
+        }
+        '\n' => return true,
+        _ => return false,
+    };
+    out.push(decoded);
+    true
+}
+
 fn js_escape(chars: &mut Peekable<Chars<'_>>, out: &mut String) -> Option<()> {
     let c = chars.next()?;
+    if shared_escape(c, chars, out) {
+        return Some(());
+    }
     match c {
-        'n' => out.push('\n'),
-        't' => out.push('\t'),
-        'r' => out.push('\r'),
-        'b' => out.push('\u{8}'),
-        'f' => out.push('\u{c}'),
-        'v' => out.push('\u{b}'),
         '0' if !chars.peek().is_some_and(char::is_ascii_digit) => out.push('\0'),
         // Legacy octal escapes are errors in strict code and in templates: not decoded.
         '0'..='9' => return None,
         'x' => out.push(char::from_u32(hex(chars, 2)?)?),
         'u' => out.push(js_unicode(chars)?),
-        '\r' => {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-        }
-        '\n' | '\u{2028}' | '\u{2029}' => {}
+        '\u{2028}' | '\u{2029}' => {}
         other => out.push(other),
     }
     Some(())
@@ -120,13 +133,10 @@ fn js_unicode(chars: &mut Peekable<Chars<'_>>) -> Option<char> {
 
 fn python_escape(chars: &mut Peekable<Chars<'_>>, out: &mut String) -> Option<()> {
     let c = chars.next()?;
+    if shared_escape(c, chars, out) {
+        return Some(());
+    }
     match c {
-        'n' => out.push('\n'),
-        't' => out.push('\t'),
-        'r' => out.push('\r'),
-        'b' => out.push('\u{8}'),
-        'f' => out.push('\u{c}'),
-        'v' => out.push('\u{b}'),
         'a' => out.push('\u{7}'),
         '\\' | '\'' | '"' => out.push(c),
         '0'..='7' => {
@@ -147,12 +157,6 @@ fn python_escape(chars: &mut Peekable<Chars<'_>>, out: &mut String) -> Option<()
         'U' => out.push(char::from_u32(hex(chars, 8)?)?),
         // Named escapes need the Unicode name table: such a string is not decoded.
         'N' => return None,
-        '\r' => {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-        }
-        '\n' => {}
         other => {
             out.push('\\');
             out.push(other);
