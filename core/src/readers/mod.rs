@@ -1,11 +1,15 @@
 //! The IaC readers: file text in, declarations with exact places out. One module per format.
 
 pub mod cloudformation;
+mod dispatch;
 pub mod kubernetes;
 pub mod pulumi_yaml;
 pub mod source;
 pub mod terraform;
 pub mod terraform_plan;
+
+pub use dispatch::{file_kind, read_file, terraform_modules, FileKind};
+pub use terraform::read_terraform_module;
 
 /// What the readers may use besides a file's text.
 #[derive(Clone, Debug, Default)]
