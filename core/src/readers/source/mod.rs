@@ -520,55 +520,29 @@ impl Reader<'_, '_> {
         self.source.slice(&(call.callee..call.name + 1))
     }
 
+    /// Byte offset where a call starts (its `new`, or its callee).
+    fn call_start(&self, call: &Call) -> usize {
+        let tokens = &self.source.lexed.tokens;
+        tokens.get(call.first).map_or(0, |t| t.start())
+    }
+
     fn declaration(&self, call: &Call) -> Result<Declaration, ReadNotice> {
-        let source = self.source;
-        let Some(close) = source.lexed.partner(call.open) else {
-            let start = source.lexed.tokens.get(call.first).map_or(0, |t| t.start());
+        let Some(close) = self.source.lexed.partner(call.open) else {
             let message = format!(
                 "the call to {} is not closed: no `)` matches the `(` after it; this provider \
                  was skipped",
                 self.callee_text(call)
             );
-            return Err(self.notice(start, message));
+            return Err(self.notice(self.call_start(call), message));
         };
 
         let arguments = self.arguments(call.open, close);
         let format = self.format(call, &arguments);
         let (id, props) = self.layout(format, &arguments);
-
-        let url = match props.find(&["url"]) {
-            Some(entry) => self.issuer_url(call, entry.value.clone()),
-            None if !props.unseen.is_empty() => self.unresolved_url(call, self.unseen(&props)),
-            None => {
-                let start = source.lexed.tokens.get(call.first).map_or(0, |t| t.start());
-                let message = format!(
-                    "{} has no `url` property; expected the issuer URL as `url`, so this \
-                     provider was skipped",
-                    self.callee_text(call)
-                );
-                return Err(self.notice(start, message));
-            }
-        };
+        let url = self.url(call, &props)?;
         let target = self.assignment_target(call.first);
         let resource = self.resource(call, id.as_ref(), target);
-
-        let (location, thumbprints) = match props.find(&THUMBPRINT_KEYS) {
-            Some(entry) => {
-                let location = self.span(entry.key_token, entry.key_token);
-                (location, self.thumbprint_list(entry.value.clone()))
-            }
-            None => {
-                let location = self.span(call.first, call.name);
-                let thumbprints = if props.unseen.is_empty() {
-                    ThumbprintList::Absent
-                } else {
-                    ThumbprintList::Dynamic {
-                        expression: self.unseen(&props),
-                    }
-                };
-                (location, thumbprints)
-            }
-        };
+        let (location, thumbprints) = self.thumbprints(call, &props);
 
         let first_line = self.span(target.unwrap_or(call.first), call.first).line;
         let last_line = self.span(close, close).line;
@@ -583,6 +557,38 @@ impl Reader<'_, '_> {
             thumbprints,
             suppressions,
         })
+    }
+
+    /// The issuer URL from the `url` property; a notice when there is none.
+    fn url(&self, call: &Call, props: &Props) -> Result<IssuerUrl, ReadNotice> {
+        match props.find(&["url"]) {
+            Some(entry) => Ok(self.issuer_url(call, entry.value.clone())),
+            None if !props.unseen.is_empty() => Ok(self.unresolved_url(call, self.unseen(props))),
+            None => {
+                let message = format!(
+                    "{} has no `url` property; expected the issuer URL as `url`, so this \
+                     provider was skipped",
+                    self.callee_text(call)
+                );
+                Err(self.notice(self.call_start(call), message))
+            }
+        }
+    }
+
+    /// The declaration's location and thumbprint list: the thumbprint property's key and
+    /// value, or the call itself and an absent list (dynamic when unseen properties may hold
+    /// one).
+    fn thumbprints(&self, call: &Call, props: &Props) -> (Span, ThumbprintList) {
+        if let Some(entry) = props.find(&THUMBPRINT_KEYS) {
+            let location = self.span(entry.key_token, entry.key_token);
+            return (location, self.thumbprint_list(entry.value.clone()));
+        }
+        let location = self.span(call.first, call.name);
+        if props.unseen.is_empty() {
+            return (location, ThumbprintList::Absent);
+        }
+        let expression = self.unseen(props);
+        (location, ThumbprintList::Dynamic { expression })
     }
 
     fn arguments(&self, open: usize, close: usize) -> Vec<Argument> {
