@@ -28,9 +28,10 @@ use oidc_thumb_core::fix::{
 use oidc_thumb_core::{Declaration, DeclarationResult, Report, Thumbprint};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Runs `fix`: 0 when nothing is left to do, 1 when something needs a person.
 pub fn run(args: &FixArgs) -> anyhow::Result<u8> {
@@ -220,7 +221,7 @@ fn io(doing: &'static str) -> impl FnOnce(std::io::Error) -> WriteError {
 /// its permissions are kept. Nothing is left behind when it fails.
 pub fn apply_if_unchanged(path: &Path, original: &[u8], new: &[u8]) -> Result<(), WriteError> {
     let metadata = std::fs::metadata(path).map_err(io("reading the file's permissions"))?;
-    let temporary = Temporary::create(path).map_err(io("creating a temporary file"))?;
+    let mut temporary = Temporary::create(path).map_err(io("creating a temporary file"))?;
     temporary
         .write(new, &metadata)
         .map_err(io("writing the temporary file"))?;
@@ -237,10 +238,13 @@ pub fn apply_if_unchanged(path: &Path, original: &[u8], new: &[u8]) -> Result<()
 /// A temporary file next to the file it replaces, removed unless it replaced it.
 struct Temporary {
     path: PathBuf,
+    file: Option<std::fs::File>,
     kept: bool,
 }
 
 impl Temporary {
+    /// A new file named `.NAME.STAMP-N.oidc-thumb-check.tmp` in the target's folder; the
+    /// time and a counter make the name, tried again while it is taken.
     fn create(target: &Path) -> std::io::Result<Temporary> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let folder = target
@@ -250,23 +254,39 @@ impl Temporary {
         let name = target
             .file_name()
             .map_or_else(|| "file".into(), |n| n.to_string_lossy());
-        let path = folder.join(format!(
-            ".{name}.{}-{}.oidc-thumb-check.tmp",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        Ok(Temporary { path, kept: false })
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+
+        let mut attempts = 0;
+        loop {
+            let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let path = folder.join(format!(".{name}.{stamp:08x}-{count}.oidc-thumb-check.tmp"));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    return Ok(Temporary {
+                        path,
+                        file: Some(file),
+                        kept: false,
+                    })
+                }
+                Err(error) if error.kind() == ErrorKind::AlreadyExists && attempts < 100 => {
+                    attempts += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
-    fn write(&self, bytes: &[u8], original: &std::fs::Metadata) -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new().write(true).open(&self.path)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
+    fn write(&mut self, bytes: &[u8], original: &std::fs::Metadata) -> std::io::Result<()> {
+        if let Some(mut file) = self.file.take() {
+            file.write_all(bytes)?;
+            file.sync_all()?;
+        }
         // WASI has no permissions to copy.
         #[cfg(not(target_os = "wasi"))]
         std::fs::set_permissions(&self.path, original.permissions())?;
@@ -285,6 +305,7 @@ impl Temporary {
 impl Drop for Temporary {
     fn drop(&mut self) {
         if !self.kept {
+            drop(self.file.take());
             let _ = std::fs::remove_file(&self.path);
         }
     }

@@ -38,10 +38,13 @@ fn identities(repo: &Repo) -> Vec<(String, String)> {
             #[cfg(unix)]
             let identity = {
                 use std::os::unix::fs::MetadataExt;
-                std::fs::metadata(&path).unwrap().ino().to_string()
+                std::fs::metadata(&path)
+                    .expect("a fixed file")
+                    .ino()
+                    .to_string()
             };
             #[cfg(not(unix))]
-            let identity = std::fs::read_to_string(&path).unwrap();
+            let identity = std::fs::read_to_string(&path).expect("a fixed file");
             (file, identity)
         })
         .collect()
