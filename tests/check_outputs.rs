@@ -291,7 +291,7 @@ fn sarif_reads_back_with_rules_levels_and_regions() {
                 .as_ref()
                 .and_then(|r| r.start_line)
                 .unwrap_or_default();
-            (rule, r.level.clone(), uri, line)
+            (rule, r.level, uri, line)
         })
         .collect();
     assert_eq!(

@@ -122,7 +122,7 @@ impl Repo {
         let source = fixtures().join(name);
         assert!(source.is_dir(), "no fixture {}", source.display());
         copy_tree(&source, &repo.root(), urls);
-        repo.save_chains(&Providers::new());
+        save_chains(&repo.path().join("chains"));
         repo
     }
 
@@ -179,20 +179,20 @@ impl Repo {
         command.args(["--allow-private-addresses", "--timeout", "5"]);
         command
     }
+}
 
-    fn save_chains(&self, providers: &Providers) {
-        let chains = self.dir.path().join("chains");
-        std::fs::create_dir_all(&chains).expect("create the chains folder");
-        for (host, chain) in providers.chains() {
-            std::fs::write(chains.join(format!("{host}.pem")), chain.pem())
-                .expect("write a saved chain");
-        }
-        let discovery = serde_json::json!({
-            "https://sso.example.test": "https://keys.example.test/oauth2/keys",
-        });
-        std::fs::write(chains.join("discovery.json"), format!("{discovery:#}\n"))
-            .expect("write the saved discovery documents");
+/// Writes the saved chains of every test provider into `dir` (`HOST.pem`), and the discovery
+/// document of `sso.example.test`, whose keys are on `keys.example.test` (`discovery.json`).
+pub fn save_chains(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create the chains folder");
+    for (host, chain) in Providers::new().chains() {
+        std::fs::write(dir.join(format!("{host}.pem")), chain.pem()).expect("write a saved chain");
     }
+    let discovery = serde_json::json!({
+        "https://sso.example.test": "https://keys.example.test/oauth2/keys",
+    });
+    std::fs::write(dir.join("discovery.json"), format!("{discovery:#}\n"))
+        .expect("write the saved discovery documents");
 }
 
 /// What one run of the binary gave.
