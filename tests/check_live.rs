@@ -219,3 +219,23 @@ fn each_issuer_is_fetched_once_however_many_declarations_name_it() {
         .count();
     assert_eq!(discovery_requests, 1, "{:?}", server.requests());
 }
+
+#[test]
+fn chain_of_a_named_ca_is_verified_and_still_thumbprint_enforced() {
+    let providers = Providers::new();
+    let server = Server::start(&providers.idp.chain_with_root());
+    let repo = Repo::fixture_with_urls("pass", &[("idp.example.test", server.url())]);
+    repo.write("../corp-root.pem", &providers.idp.root.pem());
+
+    let run =
+        Run::of(
+            repo.check_live()
+                .args(["--ca-file", "../corp-root.pem", "--format", "json"]),
+        );
+
+    assert_eq!(run.code, Some(0), "{run}");
+    let result = only_result(&run);
+    assert_eq!(result["status"], "pass");
+    assert_eq!(result["enforcement"], "thumbprint-enforced");
+    assert_eq!(result["hosts"][0]["chains"][0]["verified"], "named-ca");
+}

@@ -4,7 +4,8 @@
 mod support;
 
 use support::check::{
-    Repo, Run, EXPIRED_TOP, EXPIRING_DAYS_LEFT, EXPIRING_TOP, IDP_LEAF, IDP_TOP, KEYS_TOP,
+    Providers, Repo, Run, EXPIRED_TOP, EXPIRING_DAYS_LEFT, EXPIRING_TOP, IDP_LEAF, IDP_TOP,
+    KEYS_TOP,
 };
 
 /// `check --offline` on a fixture, with extra arguments.
@@ -441,4 +442,67 @@ fn reports_written_into_the_scanned_folder_are_not_read_next_time() {
     assert_eq!(second.code, Some(1), "{second}");
     assert_eq!(second.stdout, first.stdout);
     assert_eq!(second.json()["notices"], serde_json::json!([]));
+}
+
+/// The `eks_cluster_issuer` fixture, with the chain of `idp.example.test` saved as the one
+/// `oidc.eks.eu-west-1.amazonaws.com` presents.
+fn eks_repo() -> Repo {
+    let repo = Repo::fixture("eks_cluster_issuer");
+    let chain = Providers::new().idp.chain_with_root();
+    std::fs::write(
+        repo.path()
+            .join("chains/oidc.eks.eu-west-1.amazonaws.com.pem"),
+        chain.pem(),
+    )
+    .expect("write a saved chain");
+    repo
+}
+
+#[test]
+fn eks_issuer_is_checked_against_the_region_named_by_the_option() {
+    let repo = eks_repo();
+
+    let run = Run::of(
+        repo.check_offline()
+            .args(["--aws-region", "eu-west-1", "--format", "json"]),
+    );
+
+    assert_eq!(run.code, Some(0), "{run}");
+    let result = only_result(&run);
+    assert_eq!(result["status"], "pass");
+    assert_eq!(result["url"], "https://oidc.eks.eu-west-1.amazonaws.com");
+    assert_eq!(
+        result["hosts"][0]["host"],
+        "oidc.eks.eu-west-1.amazonaws.com"
+    );
+}
+
+#[test]
+fn eks_issuer_takes_the_region_from_aws_region() {
+    let repo = eks_repo();
+
+    let run = Run::of(
+        repo.check_offline()
+            .env("AWS_REGION", "eu-west-1")
+            .args(["--format", "json"]),
+    );
+
+    assert_eq!(run.code, Some(0), "{run}");
+    assert_eq!(
+        only_result(&run)["hosts"][0]["host"],
+        "oidc.eks.eu-west-1.amazonaws.com"
+    );
+}
+
+#[test]
+fn eks_issuer_without_a_region_is_unresolved() {
+    let run = check("eks_cluster_issuer", &["--format", "json"]);
+
+    assert_eq!(run.code, Some(0), "{run}");
+    let result = only_result(&run);
+    assert_eq!(result["status"], "unresolved");
+    assert_eq!(
+        result["url_expression"],
+        "aws_eks_cluster.main.identity[0].oidc[0].issuer"
+    );
 }
