@@ -206,9 +206,11 @@ fn end_of(text: &str) -> Option<Timestamp> {
 
 /// The parser's message with the line it points at.
 fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
-    let line = error
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    // Counted over bytes, so an offset that falls inside a character cannot panic.
+    let line = error.span().map(|span| {
+        let before = text.as_bytes().get(..span.start).unwrap_or(text.as_bytes());
+        before.iter().filter(|b| **b == b'\n').count() + 1
+    });
     let message = error.message().trim_end();
     match line {
         Some(line) => format!("line {line}: {message}"),

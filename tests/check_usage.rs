@@ -87,3 +87,16 @@ fn path_that_does_not_exist() {
 
     assert_usage_error(&run, &["infra does not exist"]);
 }
+
+#[test]
+fn configuration_value_of_the_wrong_type_names_the_line() {
+    let repo = Repo::fixture("pass");
+    repo.write(
+        ".oidc-thumb-check.toml",
+        "# Café\nexclude = [\"vendor/**\"]\n\nexpiry-days = \"soon\"\n",
+    );
+
+    let run = Run::of(&mut repo.check_offline());
+
+    assert_usage_error(&run, &[".oidc-thumb-check.toml: line 4:"]);
+}
