@@ -153,7 +153,6 @@ fn fix_one_file(file: &str, lists: &[(&DeclarationResult, Vec<Thumbprint>)], run
         return;
     }
 
-    run.diff.push_str(&unified_diff(file, &text, &fixed.text));
     if !run.dry_run {
         if let Err(error) = apply_if_unchanged(path, text.as_bytes(), fixed.text.as_bytes()) {
             for change in changes {
@@ -170,6 +169,7 @@ fn fix_one_file(file: &str, lists: &[(&DeclarationResult, Vec<Thumbprint>)], run
             return;
         }
     }
+    run.diff.push_str(&unified_diff(file, &text, &fixed.text));
     run.changes.extend(changes);
 }
 

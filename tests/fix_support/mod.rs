@@ -7,8 +7,8 @@
 
 #![allow(dead_code)]
 
+pub use crate::support::check::Run;
 use crate::support::pki::Pki;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The judgement time of every test (`--at`).
@@ -226,41 +226,6 @@ impl Repo {
             "{\"https://sso.example.test\": \"https://keys.example.test/oauth2/keys\"}\n",
         )
         .expect("write the saved discovery documents");
-    }
-}
-
-/// What one run of the binary gave.
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// Runs the command to its end.
-    pub fn of(command: &mut assert_cmd::Command) -> Run {
-        let output = command.output().expect("the binary runs");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    /// The stdout as JSON.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{self}"))
-    }
-}
-
-impl fmt::Display for Run {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit code {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
     }
 }
 

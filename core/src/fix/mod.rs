@@ -120,19 +120,12 @@ pub fn plan_fix(result: &DeclarationResult) -> FixPlan {
 }
 
 /// The thumbprints as a list literal, `["a", "b"]`: valid HCL, JSON, YAML, TypeScript and
-/// Python alike.
+/// Python alike; the form the reports use.
 pub fn list_literal(thumbprints: &[Thumbprint]) -> String {
-    let quoted: Vec<String> = thumbprints.iter().map(|t| format!("\"{t}\"")).collect();
-    format!("[{}]", quoted.join(", "))
+    crate::report::list_literal(thumbprints)
 }
 
 /// An expression on one line, cut to a readable length.
 fn one_line(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if joined.chars().count() <= 80 {
-        return joined;
-    }
-    let mut short: String = joined.chars().take(77).collect();
-    short.push_str("...");
-    short
+    crate::report::one_line(text, 80)
 }
