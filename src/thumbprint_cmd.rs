@@ -39,20 +39,14 @@ pub fn run(args: &ThumbprintArgs) -> anyhow::Result<u8> {
             targets.push(target);
         }
     }
-    let issuers: Vec<String> = targets
-        .iter()
-        .filter_map(|t| match t {
-            Target::Issuer(url) => Some(url.clone()),
-            Target::Host(_) => None,
-        })
-        .collect();
-    let hosts: Vec<Endpoint> = targets
-        .iter()
-        .filter_map(|t| match t {
-            Target::Host(endpoint) => Some(endpoint.clone()),
-            Target::Issuer(_) => None,
-        })
-        .collect();
+    let mut issuers: Vec<String> = Vec::new();
+    let mut hosts: Vec<Endpoint> = Vec::new();
+    for target in &targets {
+        match target {
+            Target::Issuer(url) => issuers.push(url.clone()),
+            Target::Host(endpoint) => hosts.push(endpoint.clone()),
+        }
+    }
 
     let observations = observe(args, &issuers, &hosts)?;
     let reports: Vec<render::TargetReport<'_>> = targets
@@ -121,13 +115,8 @@ fn observe_network(
     issuers: &[String],
     hosts: &[Endpoint],
 ) -> anyhow::Result<Observations> {
-    // The configuration file's allowed hosts and networks are not read by `thumbprint` yet;
-    // only --allow-private-addresses opens non-public addresses here.
-    let policy = oidc_thumb_core::AddressPolicy {
-        allow_all: args.net.allow_private_addresses,
-        ..Default::default()
-    };
-    let options = crate::net::NetOptions::from_args(&args.net, policy)?;
+    let config = crate::config::Config::load(args.common.config.as_deref())?;
+    let options = crate::net::NetOptions::from_args_and_config(&args.net, &config)?;
     crate::net::set_verbosity(args.common.verbose);
     Ok(crate::net::observe(issuers, hosts, &options))
 }
@@ -143,6 +132,7 @@ fn observe_network(
 
 /// Errors and warnings on stderr; at `-v` a line per host.
 fn diagnose(reports: &[render::TargetReport<'_>], quiet: bool, verbose: u8, now: Timestamp) {
+    let mut described: Vec<&Endpoint> = Vec::new();
     for report in reports {
         if let Some(error) = report
             .error
@@ -152,7 +142,10 @@ fn diagnose(reports: &[render::TargetReport<'_>], quiet: bool, verbose: u8, now:
             eprintln!("error: {}: {error}", report.title());
         }
         for (_, host) in &report.hosts {
-            describe_host(host, quiet, verbose, now);
+            if !described.contains(&&host.endpoint) {
+                described.push(&host.endpoint);
+                describe_host(host, quiet, verbose, now);
+            }
         }
     }
 }

@@ -299,6 +299,31 @@ fn loopback_is_refused_without_allow_private_addresses() {
 }
 
 #[test]
+fn configuration_file_opens_a_private_network() {
+    let pki = Pki::new("Configured", 115);
+    let server = Server::start(&pki.chain_with_root());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("oidc-thumb-check.toml");
+    std::fs::write(
+        &config,
+        "[network]\nallow-private-networks = [\"127.0.0.0/8\"]\n",
+    )
+    .expect("write configuration");
+
+    let output = command()
+        .args(["thumbprint", &server.url(), "-q", "--config"])
+        .arg(&config)
+        .output()
+        .expect("the binary runs");
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(
+        stdout_of(&output),
+        format!("{}\n", pki::sha1_of(&pki.root.cert))
+    );
+}
+
+#[test]
 fn bad_url_is_a_usage_error() {
     let output = command()
         .args(["thumbprint", "http://idp.example"])

@@ -13,6 +13,7 @@ mod verify;
 pub use proxy::Proxy;
 
 use crate::cli::NetArgs;
+use crate::config::Config;
 use connect::{Captured, Failure, FailureKind, Route};
 use oidc_thumb_core::{
     non_public_reason, read_discovery_document, AddressPolicy, ChainVariant, Discovery,
@@ -74,6 +75,25 @@ impl NetOptions {
             proxy: Proxy::from_env()?,
             max_concurrency: DEFAULT_CONCURRENCY,
         })
+    }
+}
+
+impl NetOptions {
+    /// Options from the command line, then the configuration file (its extra roots, its
+    /// timeout unless `--timeout` was given, its allowed hosts and networks), then the
+    /// environment.
+    pub fn from_args_and_config(args: &NetArgs, config: &Config) -> anyhow::Result<NetOptions> {
+        let mut args = args.clone();
+        args.ca_files.extend(config.ca_files.iter().cloned());
+        if let Some(timeout) = config.timeout.filter(|_| args.timeout_is_default()) {
+            args.timeout = timeout;
+        }
+        let policy = AddressPolicy {
+            allow_all: args.allow_private_addresses,
+            hosts: config.allow_private_hosts.clone(),
+            networks: config.allow_private_networks.clone(),
+        };
+        NetOptions::from_args(&args, policy)
     }
 }
 
