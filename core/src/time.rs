@@ -49,7 +49,7 @@ impl Timestamp {
         let year: i64 = parts.next()?.parse().ok()?;
         let month: u32 = parts.next()?.parse().ok()?;
         let day: u32 = parts.next()?.parse().ok()?;
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
             return None;
         }
         let mut seconds = days_from_civil(year, month, day) * SECONDS_PER_DAY;
@@ -58,6 +58,10 @@ impl Timestamp {
             let hours: i64 = fields.next()?.parse().ok()?;
             let minutes: i64 = fields.next()?.parse().ok()?;
             let secs: i64 = fields.next().unwrap_or("0").parse().ok()?;
+            if !(0..24).contains(&hours) || !(0..60).contains(&minutes) || !(0..61).contains(&secs)
+            {
+                return None;
+            }
             seconds += hours * 3600 + minutes * 60 + secs;
         }
         Some(Timestamp(seconds))
@@ -67,6 +71,16 @@ impl Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.rfc3339())
+    }
+}
+
+/// The number of days of a month, leap years included.
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -126,5 +140,9 @@ mod tests {
     fn invalid_dates_are_rejected() {
         assert!(Timestamp::parse("2026-13-01").is_none());
         assert!(Timestamp::parse("soon").is_none());
+        assert!(Timestamp::parse("2026-02-30").is_none());
+        assert!(Timestamp::parse("2100-02-29").is_none());
+        assert!(Timestamp::parse("2026-01-01T25:00:00Z").is_none());
+        assert!(Timestamp::parse("2026-01-01T10:99:00Z").is_none());
     }
 }
