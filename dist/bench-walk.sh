@@ -54,7 +54,8 @@ fi
 names+=("list" "check --offline")
 commands+=("$BIN list ." "$BIN check --offline --chains ../chains .")
 
-# Median wall time of each command in seconds, one a line, in the order of `commands`.
+# For each command, in order, one line: median, min and max wall time, and mean CPU time
+# (user + system; "nan" when unknown), in seconds.
 results=$(mktemp)
 if command -v hyperfine >/dev/null; then
     say "timing with hyperfine: $RUNS runs each after 3 warm-up runs"
@@ -62,7 +63,7 @@ if command -v hyperfine >/dev/null; then
         --export-json "$results" "${commands[@]}" >&2
     medians=$(python3 -c 'import json,sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["median"], min(r["times"]), max(r["times"]))' "$results")
+    print(r["median"], min(r["times"]), max(r["times"]), r["user"] + r["system"])' "$results")
 else
     say "hyperfine is not installed: timing with a loop of $RUNS runs each after 3 warm-up runs"
     medians=""
@@ -76,7 +77,7 @@ else
             times+=("$(((end - start) / 1000))")
         done
         medians+=$(printf '%s\n' "${times[@]}" | python3 -c 'import statistics,sys
-t=[int(x) / 1e6 for x in sys.stdin]; print(statistics.median(t), min(t), max(t))')
+t=[int(x) / 1e6 for x in sys.stdin]; print(statistics.median(t), min(t), max(t), "nan")')
         medians+=$'\n'
     done
 fi
@@ -102,20 +103,20 @@ else
     for _ in "${commands[@]}"; do memory+=("-"); done
 fi
 
-python3 - "$LIST_LIMIT" "$CHECK_LIMIT" "$MEMORY_LIMIT_MB" "$FILES" "$(nproc)" \
+python3 - "$LIST_LIMIT" "$CHECK_LIMIT" "$MEMORY_LIMIT_MB" "$FILES" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')" \
     "$(printf '%s\n' "${names[@]}")" "$medians" "$(printf '%s\n' "${memory[@]}")" <<'EOF'
 import sys
 
 list_limit, check_limit, memory_limit = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-files, cores = sys.argv[4], sys.argv[5]
-names = sys.argv[6].splitlines()
-times = [tuple(float(x) for x in line.split()) for line in sys.argv[7].splitlines() if line.strip()]
-memory = sys.argv[8].splitlines()
+files, cores, load = sys.argv[4], sys.argv[5], sys.argv[6]
+names = sys.argv[7].splitlines()
+times = [tuple(float(x) for x in line.split()) for line in sys.argv[8].splitlines() if line.strip()]
+memory = sys.argv[9].splitlines()
 median = {name: t[0] for name, t in zip(names, times)}
 
 failed = []
 rows = []
-for name, (med, low, high), mb in zip(names, times, memory):
+for name, (med, low, high, cpu), mb in zip(names, times, memory):
     against = ""
     if name == "list" and "rg -l -i thumbprint" in median:
         ratio = med / median["rg -l -i thumbprint"]
@@ -130,11 +131,12 @@ for name, (med, low, high), mb in zip(names, times, memory):
     if name != "rg -l -i thumbprint" and mb != "-" and float(mb) >= memory_limit:
         failed.append(f"{name} peaks at {mb} MB (limit {memory_limit:.0f} MB)")
     rows.append((name, f"{med * 1000:.1f} ms", f"{low * 1000:.1f} ms", f"{high * 1000:.1f} ms",
-                 f"{mb} MB" if mb != "-" else "-", against))
+                 "-" if cpu != cpu else f"{cpu * 1000:.1f} ms", f"{mb} MB" if mb != "-" else "-",
+                 against))
 
-header = ("command", "median", "min", "max", "peak RSS", "ratio")
+header = ("command", "median wall", "min", "max", "CPU (user+sys)", "peak RSS", "wall ratio")
 widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-print(f"\n{files} generated files, {cores} cores")
+print(f"\n{files} generated files, {cores} cores, load average {load} when the timing ended")
 for row in [header] + rows:
     print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 if failed:

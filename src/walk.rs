@@ -3,15 +3,16 @@
 
 use anyhow::{bail, Context};
 use oidc_thumb_core::readers::{
-    file_kind, read_file, read_terraform_module, terraform_modules, FileKind, ReadContext,
-    SourceFile,
+    file_kind, may_declare, read_file, read_terraform_module, terraform_modules, FileKind,
+    ReadContext, SourceFile,
 };
 use oidc_thumb_core::{Declaration, FileReport, ReadNotice};
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-/// Files larger than this are skipped with a notice: no IaC file is that large.
-pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+pub use oidc_thumb_core::limits::MAX_FILE_BYTES;
 
 /// How far into a file to look for NUL bytes when deciding it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
@@ -34,10 +35,13 @@ pub struct Scan {
     pub files_read: usize,
 }
 
-/// A file read from disk, waiting for its reader.
-struct Loaded {
-    path: String,
-    text: String,
+/// A Terraform file found by the walk, waiting for the rest of its module. Its text is kept
+/// only when it may declare a provider: the others are read again at the end, and only when a
+/// file of their module declares one, so memory follows the declaring modules, not the tree.
+struct TerraformFile {
+    path: PathBuf,
+    shown: String,
+    text: Option<String>,
 }
 
 /// Walks `paths` (files or folders) and reads every declaration in them.
@@ -68,13 +72,10 @@ pub fn scan(paths: &[PathBuf], options: &WalkOptions, ctx: &ReadContext) -> anyh
         notices: collected.notices,
         ..Scan::default()
     };
-    let terraform: Vec<SourceFile<'_>> = collected
-        .terraform
+    let loaded = declaring_modules(collected.terraform, &mut scan.notices);
+    let terraform: Vec<SourceFile<'_>> = loaded
         .iter()
-        .map(|f| SourceFile {
-            path: &f.path,
-            text: &f.text,
-        })
+        .map(|(path, text)| SourceFile { path, text })
         .collect();
     for module in terraform_modules(&terraform) {
         for report in read_terraform_module(&module, ctx) {
@@ -97,6 +98,41 @@ pub fn scan(paths: &[PathBuf], options: &WalkOptions, ctx: &ReadContext) -> anyh
     Ok(scan)
 }
 
+/// The Terraform files of the modules (folders) where some file may declare a provider, as
+/// (shown path, text): the files the walk set aside are read again here.
+fn declaring_modules(
+    files: Vec<TerraformFile>,
+    notices: &mut Vec<ReadNotice>,
+) -> Vec<(String, String)> {
+    let folder = |shown: &str| {
+        shown
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder)
+            .to_string()
+    };
+    let declaring: HashSet<String> = files
+        .iter()
+        .filter(|f| f.text.is_some())
+        .map(|f| folder(&f.shown))
+        .collect();
+
+    let mut loaded = Vec::new();
+    for file in files {
+        if !declaring.contains(&folder(&file.shown)) {
+            continue;
+        }
+        let text = match file.text {
+            Some(text) => Ok(text),
+            None => load(&file.path, &file.shown, false).and_then(|b| decode(b, &file.shown)),
+        };
+        match text {
+            Ok(text) => loaded.push((file.shown, text)),
+            Err(notice) => notices.push(notice),
+        }
+    }
+    loaded
+}
+
 fn absorb(scan: &mut Scan, report: FileReport) {
     scan.declarations.extend(report.declarations);
     scan.notices.extend(report.notices);
@@ -104,7 +140,7 @@ fn absorb(scan: &mut Scan, report: FileReport) {
 
 #[derive(Default)]
 struct Collected {
-    terraform: Vec<Loaded>,
+    terraform: Vec<TerraformFile>,
     reports: Vec<FileReport>,
     notices: Vec<ReadNotice>,
     files_read: usize,
@@ -224,88 +260,122 @@ fn visit(path: &Path, collected: &Mutex<Collected>, ctx: &ReadContext, named: bo
         return;
     };
 
-    let text = match load(path, &shown, named) {
-        Ok(Some(text)) => text,
-        Ok(None) => return,
+    let bytes = match load(path, &shown, named) {
+        Ok(bytes) => bytes,
         Err(notice) => {
             lock(collected).notices.push(notice);
             return;
         }
     };
 
-    match kind {
-        FileKind::Terraform | FileKind::TerraformVariables => {
-            let mut c = lock(collected);
-            c.files_read += 1;
-            c.terraform.push(Loaded { path: shown, text });
+    // A file that cannot declare anything is not even decoded; a Terraform file is noted all
+    // the same, since a declaration of its module may use its variables.
+    let terraform = matches!(kind, FileKind::Terraform | FileKind::TerraformVariables);
+    if !may_declare(&bytes) {
+        let mut c = lock(collected);
+        c.files_read += 1;
+        if terraform {
+            c.terraform.push(TerraformFile {
+                path: path.to_path_buf(),
+                shown,
+                text: None,
+            });
         }
-        _ => {
-            let report = read_file(
-                SourceFile {
-                    path: &shown,
-                    text: &text,
-                },
-                ctx,
-            );
-            let mut c = lock(collected);
-            c.files_read += 1;
-            if !report.declarations.is_empty() || !report.notices.is_empty() {
-                c.reports.push(report);
-            }
+        return;
+    }
+    let text = match decode(bytes, &shown) {
+        Ok(text) => text,
+        Err(notice) => {
+            lock(collected).notices.push(notice);
+            return;
         }
+    };
+
+    if terraform {
+        let mut c = lock(collected);
+        c.files_read += 1;
+        c.terraform.push(TerraformFile {
+            path: path.to_path_buf(),
+            shown,
+            text: Some(text),
+        });
+        return;
+    }
+    let report = read_file(
+        SourceFile {
+            path: &shown,
+            text: &text,
+        },
+        ctx,
+    );
+    let mut c = lock(collected);
+    c.files_read += 1;
+    if !report.declarations.is_empty() || !report.notices.is_empty() {
+        c.reports.push(report);
     }
 }
 
-/// The file's text; `Ok(None)` for a file not worth a notice; `Err` for one that is. A
-/// symbolic link is never followed; it is worth a notice when the user named it.
-fn load(path: &Path, shown: &str, named: bool) -> Result<Option<String>, ReadNotice> {
-    let notice = |message: String, line: Option<u32>| ReadNotice {
+/// The file's bytes, or a notice saying why it was skipped. A symbolic link is never
+/// followed: the walk yields none (its entries are typed without following links), and one
+/// the user named is a notice.
+fn load(path: &Path, shown: &str, named: bool) -> Result<Vec<u8>, ReadNotice> {
+    let notice = |message: String| ReadNotice {
         file: shown.to_string(),
-        line,
+        line: None,
         column: None,
         message,
     };
-    let metadata =
-        std::fs::symlink_metadata(path).map_err(|e| notice(format!("cannot read: {e}"), None))?;
-    if metadata.file_type().is_symlink() {
-        if named {
+    let cannot_read = |error: std::io::Error| notice(format!("cannot read: {error}"));
+    let too_large = |size: u64| {
+        notice(format!(
+            "{size} bytes, larger than the {} MiB limit; skipped",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+
+    if named {
+        let metadata = std::fs::symlink_metadata(path).map_err(cannot_read)?;
+        if metadata.file_type().is_symlink() {
             return Err(notice(
                 "a symbolic link, which is never followed; name the file it points to".into(),
-                None,
             ));
         }
-        return Ok(None);
     }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(notice(
-            format!(
-                "{} bytes, larger than the {} MiB limit; skipped",
-                metadata.len(),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-            None,
-        ));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
     }
-    let bytes = std::fs::read(path).map_err(|e| notice(format!("cannot read: {e}"), None))?;
-    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+
+    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s + 1));
+    // A file that grew since it was measured is read up to the limit and no further.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let head = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if head.contains(&0) {
         return Err(notice(
             "binary file (it contains NUL bytes); skipped".into(),
-            None,
         ));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let bytes = error.into_bytes();
-            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            Err(notice(
-                format!("not valid UTF-8 (at byte {valid}); skipped"),
-                Some(line),
-            ))
+    Ok(bytes)
+}
+
+/// The file's text, or a notice naming the line of the first byte that is not UTF-8.
+fn decode(bytes: Vec<u8>, shown: &str) -> Result<String, ReadNotice> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let newlines = error.as_bytes().iter().take(valid).filter(|b| **b == b'\n');
+        ReadNotice {
+            file: shown.to_string(),
+            line: Some(u32::try_from(newlines.count() + 1).unwrap_or(u32::MAX)),
+            column: None,
+            message: format!("not valid UTF-8 (at byte {valid}); skipped"),
         }
-    }
+    })
 }
 
 fn push_notice(collected: &Mutex<Collected>, file: &str, line: Option<u32>, message: String) {

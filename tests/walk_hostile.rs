@@ -88,6 +88,29 @@ fn invalid_utf8_is_a_notice_naming_the_file_and_line() {
 }
 
 #[test]
+fn invalid_utf8_in_the_variables_of_a_declaring_module_is_a_notice() {
+    let tree = Tree::new();
+    tree.fixture("provider.tf", "infra/main.tf");
+    tree.write(
+        "infra/variables.tf",
+        b"variable \"owner\" {\n  default = \"J\xfcrgen\"\n}\n",
+    );
+
+    let listed = walk_support::list_json(tree.path(), &["."]);
+
+    let notice = only_notice(&listed, "infra/variables.tf", "UTF-8");
+    assert_eq!(notice["line"], 2);
+    assert_eq!(declared_files(&listed), ["infra/main.tf"]);
+}
+
+#[test]
+fn invalid_utf8_in_a_file_that_cannot_declare_anything_is_no_notice() {
+    let listed = list_beside_good("docs/legacy.yaml", b"title: caf\xe9\n");
+
+    assert_eq!(listed["notices"], serde_json::json!([]));
+}
+
+#[test]
 fn truncated_hcl_is_a_notice_naming_the_file_and_line() {
     let listed = list_beside_good("infra/cut/main.tf", fixture("truncated.tf"));
 
