@@ -227,3 +227,19 @@ fn live_chains_fix_the_list_as_saved_chains_do() {
     assert_eq!(run.code, Some(0), "{run}");
     assert_eq!(repo.read("iam.tf"), text.replace(STALE, IDP_TOP));
 }
+
+#[test]
+fn a_folder_named_on_the_command_line_is_fixed_from_outside_it() {
+    let repo = Repo::fixture("pulumi-python");
+    let run = Run::of(
+        support::command()
+            .current_dir(repo.root().parent().expect("the temporary folder"))
+            .args(["fix", "--at", AT, "--offline", "--chains", "chains", "repo"]),
+    );
+    assert_eq!(run.code, Some(0), "{run}");
+    assert!(
+        run.stdout.starts_with("fixed repo/__main__.py:10 sso: "),
+        "{run}"
+    );
+    repo.assert_fixed();
+}
