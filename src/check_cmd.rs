@@ -1,7 +1,9 @@
 //! `check`: the gate. Declarations against live (or saved) chains, judged by IAM's rules,
 //! with every requested report written from one run.
 
-use crate::cli::{Annotations, CheckArgs, DiscoveryArgs, NetArgs, OutputFormat};
+use crate::cli::{
+    Annotations, CheckArgs, CommonArgs, DiscoveryArgs, NetArgs, OutputFormat, ReportArgs,
+};
 use crate::config::Config;
 use crate::walk::{self, WalkOptions};
 use crate::{output, EXIT_FAILED, EXIT_OK};
@@ -9,45 +11,97 @@ use anyhow::{bail, Context};
 use oidc_thumb_core::readers::ReadContext;
 use oidc_thumb_core::report::{github, json, junit, sarif, summary, text};
 use oidc_thumb_core::{
-    evaluate, plan_observations, resolve_issuers, AddressPolicy, ObservationPlan, Observations,
-    Policy, Report, Timestamp,
+    evaluate, plan_observations, resolve_issuers, AddressPolicy, Declaration, ObservationPlan,
+    Observations, Policy, ReadNotice, Report, Timestamp,
 };
 use std::path::PathBuf;
 
 /// Runs the gate: 0 when it passed, 1 when a finding is at error level.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let config = Config::load(args.common.config.as_deref())?;
-    let now = judgement_time(args.at.as_deref())?;
-    let annotations = annotations_on(args)?;
+    let now = judgement_time(args.report.at.as_deref())?;
+    let annotations = annotations_on(&args.report, &args.common)?;
+    let policy = policy_of(&config, &args.report);
 
-    let mut policy = config.policy.clone();
-    if let Some(days) = args.expiry_days {
-        policy.expiry_days = days;
-    }
-    let report = judge(
-        &args.paths,
-        &args.discovery,
-        &args.net,
-        &config,
-        &policy,
-        now,
-    )?;
-    if args.common.verbose > 0 {
-        for result in &report.results {
-            let d = &result.declaration;
-            eprintln!(
-                "{}:{}: {} {}",
-                d.file, d.location.line, d.resource, result.status
-            );
+    let (report, accounts_read) = if args.aws {
+        beside_accounts(args, &config, &policy, now)?
+    } else {
+        if args.account.given() {
+            bail!("--profile, --region, --endpoint-url and --role-arn need --aws");
         }
+        let report = judge(
+            &args.paths,
+            &args.discovery,
+            &args.net,
+            &config,
+            &policy,
+            now,
+        )?;
+        (report, true)
+    };
+    if args.common.verbose > 0 {
+        print_verdicts(&report);
     }
 
-    write_reports(&report, args, annotations)?;
-    Ok(if report.gate_failed() {
+    let stdout = stdout_report(&report, &args.common);
+    write_reports(
+        &report,
+        &args.report,
+        annotations,
+        &stdout,
+        &json::render(&report),
+    )?;
+    Ok(if report.gate_failed() || !accounts_read {
         EXIT_FAILED
     } else {
         EXIT_OK
     })
+}
+
+/// The declarations and the providers of the AWS accounts judged together, with drift; false
+/// beside the report when an account could not be read.
+#[cfg(feature = "aws")]
+fn beside_accounts(
+    args: &CheckArgs,
+    config: &Config,
+    policy: &Policy,
+    now: Timestamp,
+) -> anyhow::Result<(Report, bool)> {
+    crate::aws::judge_beside_accounts(args, config, policy, now)
+}
+
+#[cfg(not(feature = "aws"))]
+fn beside_accounts(
+    _: &CheckArgs,
+    _: &Config,
+    _: &Policy,
+    _: Timestamp,
+) -> anyhow::Result<(Report, bool)> {
+    bail!("this build has no AWS support: --aws needs the `aws` feature")
+}
+
+/// The configuration's policy, with `--expiry-days` in force.
+pub fn policy_of(config: &Config, args: &ReportArgs) -> Policy {
+    let mut policy = config.policy.clone();
+    if let Some(days) = args.expiry_days {
+        policy.expiry_days = days;
+    }
+    policy
+}
+
+/// A line per result on stderr, at `-v`: its place, resource and status.
+pub fn print_verdicts(report: &Report) {
+    for result in &report.results {
+        let d = &result.declaration;
+        if d.has_file() {
+            eprintln!(
+                "{}:{}: {} {}",
+                d.file, d.location.line, d.resource, result.status
+            );
+        } else {
+            eprintln!("{}: {}", d.file, result.status);
+        }
+    }
 }
 
 /// The pipeline `check` and `fix` share: the declarations under `paths` (issuers the
@@ -61,6 +115,17 @@ pub fn judge(
     policy: &Policy,
     now: Timestamp,
 ) -> anyhow::Result<Report> {
+    let (declarations, notices) = read_declarations(paths, discovery, config)?;
+    judge_declarations(&declarations, notices, net, config, policy, now)
+}
+
+/// The declarations under `paths`, issuers the configuration maps resolved, and the files
+/// that could not be read.
+pub fn read_declarations(
+    paths: &[PathBuf],
+    discovery: &DiscoveryArgs,
+    config: &Config,
+) -> anyhow::Result<(Vec<Declaration>, Vec<ReadNotice>)> {
     let ctx = ReadContext {
         aws_region: discovery.aws_region.clone(),
     };
@@ -75,17 +140,29 @@ pub fn judge(
     let scan = walk::scan(paths, &options, &ctx)?;
     let mut declarations = scan.declarations;
     resolve_issuers(&mut declarations, &config.issuers);
+    Ok((declarations, scan.notices))
+}
 
-    let plan = plan_observations(&declarations);
-    let observations = observe(&plan, net, config)?;
+/// Declarations observed (each issuer and host once) and judged.
+pub fn judge_declarations(
+    declarations: &[Declaration],
+    notices: Vec<ReadNotice>,
+    net: &NetArgs,
+    config: &Config,
+    policy: &Policy,
+    now: Timestamp,
+) -> anyhow::Result<Report> {
+    let observations = observe_declarations(declarations, net, config)?;
+    Ok(evaluate(declarations, notices, &observations, policy, now))
+}
 
-    Ok(evaluate(
-        &declarations,
-        scan.notices,
-        &observations,
-        policy,
-        now,
-    ))
+/// What the declarations need observed, from saved chains or the network.
+pub fn observe_declarations(
+    declarations: &[Declaration],
+    net: &NetArgs,
+    config: &Config,
+) -> anyhow::Result<Observations> {
+    observe(&plan_observations(declarations), net, config)
 }
 
 /// "Now", or the date `--at` names.
@@ -103,8 +180,8 @@ pub fn judgement_time(at: Option<&str>) -> anyhow::Result<Timestamp> {
 }
 
 /// Whether GitHub annotations go to stdout. They cannot share it with JSON.
-fn annotations_on(args: &CheckArgs) -> anyhow::Result<bool> {
-    let json = args.common.format == OutputFormat::Json;
+pub fn annotations_on(args: &ReportArgs, common: &CommonArgs) -> anyhow::Result<bool> {
+    let json = common.format == OutputFormat::Json;
     match args.annotations {
         Annotations::Never => Ok(false),
         Annotations::Always if json => bail!(
@@ -173,24 +250,36 @@ fn observe_live(_: &ObservationPlan, _: &NetArgs, _: &Config) -> anyhow::Result<
     bail!("this build has no network support; use --offline --chains DIR")
 }
 
-/// Every requested output, from the one report.
-fn write_reports(report: &Report, args: &CheckArgs, annotations: bool) -> anyhow::Result<()> {
+/// The report in the format stdout shows.
+pub fn stdout_report(report: &Report, common: &CommonArgs) -> String {
+    match common.format {
+        OutputFormat::Json => json::render(report),
+        // Quiet: a gate that passed says nothing; one that failed still says why.
+        OutputFormat::Text if common.quiet && !report.gate_failed() => String::new(),
+        OutputFormat::Text => text::render(report, output::color_enabled()),
+    }
+}
+
+/// Every requested output, from the one report: on stdout the annotations (when on) and
+/// `body`; in files the reports `args` asks for, `json` being the JSON document.
+pub fn write_reports(
+    report: &Report,
+    args: &ReportArgs,
+    annotations: bool,
+    body: &str,
+    json: &str,
+) -> anyhow::Result<()> {
     let commands = github::render(report);
 
     let mut stdout = String::new();
     if annotations {
         stdout.push_str(&commands.commands);
     }
-    match args.common.format {
-        OutputFormat::Json => stdout.push_str(&json::render(report)),
-        // Quiet: a gate that passed says nothing; one that failed still says why.
-        OutputFormat::Text if args.common.quiet && !report.gate_failed() => {}
-        OutputFormat::Text => stdout.push_str(&text::render(report, output::color_enabled())),
-    }
+    stdout.push_str(body);
     output::stdout(&stdout)?;
 
     if let Some(path) = &args.json {
-        output::file(path, &json::render(report), "JSON report")?;
+        output::file(path, json, "JSON report")?;
     }
     if let Some(path) = &args.junit {
         output::file(path, &junit::render(report), "JUnit report")?;
@@ -216,7 +305,7 @@ fn write_reports(report: &Report, args: &CheckArgs, annotations: bool) -> anyhow
 }
 
 /// `--summary FILE` (written), else `$GITHUB_STEP_SUMMARY` (appended, as GitHub expects).
-fn summary_target(args: &CheckArgs) -> Option<(PathBuf, bool)> {
+fn summary_target(args: &ReportArgs) -> Option<(PathBuf, bool)> {
     if let Some(path) = &args.summary {
         return Some((path.clone(), false));
     }

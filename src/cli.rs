@@ -17,13 +17,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The gate: check every declared provider against its live chain (what the Action runs).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Show the thumbprint IAM expects for issuer URLs or hosts, with the chain behind it.
     Thumbprint(ThumbprintArgs),
     /// List the declarations found, without any network.
     List(ListArgs),
     /// Rewrite stale thumbprint lists in place with the values the providers serve now.
     Fix(FixArgs),
+    /// Check the OIDC providers of live AWS accounts; with --apply, update their thumbprints.
+    #[cfg(feature = "aws")]
+    Aws(AwsArgs),
 }
 
 /// Output format on stdout.
@@ -133,6 +136,81 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
+    /// Also read the providers of the AWS account and report drift beside the declarations.
+    #[arg(long)]
+    pub aws: bool,
+
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `aws`: the providers of live AWS accounts.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Update every stale thumbprint list in IAM; without it, print the plan and change nothing.
+    #[arg(long)]
+    pub apply: bool,
+
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Which AWS accounts to read, and how.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AccountArgs {
+    /// Named profile of the AWS configuration files (default: AWS_PROFILE, else the default
+    /// credential chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region of the AWS API calls (default: AWS_REGION, the profile's, else us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS API call to this URL (a VPC endpoint, a local IAM emulator).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Assume this role and read its account instead (repeatable: the accounts are read
+    /// concurrently).
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+}
+
+impl AccountArgs {
+    /// True when any option was given.
+    pub fn given(&self) -> bool {
+        self.profile.is_some()
+            || self.region.is_some()
+            || self.endpoint_url.is_some()
+            || !self.role_arns.is_empty()
+    }
+}
+
+/// How a report is judged and where it goes: what `check` and `aws` share.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
     /// Fail when the pinned certificate expires within this many days.
     #[arg(long, value_name = "N")]
     pub expiry_days: Option<u32>,
@@ -160,15 +238,6 @@ pub struct CheckArgs {
     /// Judge as of this date (YYYY-MM-DD or RFC 3339) instead of now: what breaks later?
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
-
-    #[command(flatten)]
-    pub discovery: DiscoveryArgs,
-
-    #[command(flatten)]
-    pub net: NetArgs,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 /// `fix [PATHS]...`

@@ -1,6 +1,8 @@
 //! oidc-thumb-check: finds the AWS IAM OIDC providers declared in infrastructure-as-code and
 //! checks their thumbprints against the certificate chains the providers serve.
 
+#[cfg(feature = "aws")]
+mod aws;
 mod check_cmd;
 mod cli;
 mod config;
@@ -43,6 +45,8 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => check_cmd::run(&args),
         cli::Command::List(args) => list_cmd::run(&args),
         cli::Command::Fix(args) => fix_cmd::run(&args),
+        #[cfg(feature = "aws")]
+        cli::Command::Aws(args) => aws::run(&args),
     };
 
     match outcome {

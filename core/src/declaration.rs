@@ -68,6 +68,9 @@ pub enum Format {
     Crossplane,
     /// AWS Controllers for Kubernetes resource.
     Ack,
+    /// An OIDC provider read from a live AWS account: its `file` is the provider's ARN, and it
+    /// has no line.
+    AwsAccount,
 }
 
 impl Format {
@@ -81,6 +84,7 @@ impl Format {
             Format::Pulumi => "pulumi",
             Format::Crossplane => "crossplane",
             Format::Ack => "ack",
+            Format::AwsAccount => "aws",
         }
     }
 }
@@ -199,6 +203,14 @@ pub struct Declaration {
     pub thumbprints: ThumbprintList,
     /// Inline suppression comments that apply to it.
     pub suppressions: Vec<Suppression>,
+}
+
+impl Declaration {
+    /// True when the declaration stands at a line of a file; false for a provider read from an
+    /// AWS account, whose `file` is its ARN and whose location is empty.
+    pub fn has_file(&self) -> bool {
+        self.format != Format::AwsAccount
+    }
 }
 
 /// A problem reading a file: reported with its place, and the rest of the tree still read.

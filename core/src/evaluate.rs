@@ -730,36 +730,54 @@ impl<'a> Judge<'a> {
         for finding in &mut self.findings {
             silence(finding, self.declaration, &self.policy.ignores, self.now);
         }
-        self.findings.sort_by_key(|f| {
-            let rank = Status::ALL.iter().position(|s| *s == f.status).unwrap_or(0);
-            (std::cmp::Reverse(f.effective_severity()), rank)
-        });
-
-        let (status, severity, message) = match self.findings.first() {
-            Some(first) if first.effective_severity() > Severity::Off => (
-                first.status,
-                first.effective_severity(),
-                first.message.clone(),
-            ),
-            _ => (Status::Pass, Severity::Off, pass_message(&hosts, self.now)),
-        };
-
-        DeclarationResult {
+        let mut result = DeclarationResult {
             declaration: self.declaration.clone(),
-            status,
-            severity,
-            message,
+            status: Status::Pass,
+            severity: Severity::Off,
+            message: String::new(),
             findings: self.findings,
             enforcement,
             expected,
             hosts,
-        }
+        };
+        conclude(&mut result, self.now);
+        result
     }
+}
+
+/// Orders a result's findings, most severe first, and takes the verdict from the first one
+/// that counts (or a pass). Run again when findings are added to a judged result.
+pub(crate) fn conclude(result: &mut DeclarationResult, now: Timestamp) {
+    result.findings.sort_by_key(|f| {
+        let rank = Status::ALL.iter().position(|s| *s == f.status).unwrap_or(0);
+        (std::cmp::Reverse(f.effective_severity()), rank)
+    });
+
+    let (status, severity, message) = match result.findings.first() {
+        Some(first) if first.effective_severity() > Severity::Off => (
+            first.status,
+            first.effective_severity(),
+            first.message.clone(),
+        ),
+        _ => (
+            Status::Pass,
+            Severity::Off,
+            pass_message(&result.hosts, now),
+        ),
+    };
+    result.status = status;
+    result.severity = severity;
+    result.message = message;
 }
 
 /// Marks a finding suppressed by an inline comment or an ignore in force, or notes why a
 /// matching one does not apply.
-fn silence(finding: &mut Finding, declaration: &Declaration, ignores: &[Ignore], now: Timestamp) {
+pub(crate) fn silence(
+    finding: &mut Finding,
+    declaration: &Declaration,
+    ignores: &[Ignore],
+    now: Timestamp,
+) {
     let name = finding.status.as_str();
     for suppression in &declaration.suppressions {
         let covers =

@@ -38,6 +38,12 @@ pub enum Status {
     Interception,
     /// The host resolves to addresses the address policy refuses.
     RefusedAddress,
+    /// Declared in the repository, absent from every AWS account checked.
+    DriftAbsent,
+    /// Present in an AWS account, declared nowhere in the repository.
+    DriftUndeclared,
+    /// Declared and present, with thumbprints that differ between the two.
+    DriftThumbprints,
     /// The thumbprint list is computed at apply time: skipped.
     Dynamic,
     /// The issuer URL is an expression that could not be resolved.
@@ -46,7 +52,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in the order of the design.
-    pub const ALL: [Status; 16] = [
+    pub const ALL: [Status; 19] = [
         Status::Pass,
         Status::Mismatch,
         Status::Incomplete,
@@ -61,6 +67,9 @@ impl Status {
         Status::TlsError,
         Status::Interception,
         Status::RefusedAddress,
+        Status::DriftAbsent,
+        Status::DriftUndeclared,
+        Status::DriftThumbprints,
         Status::Dynamic,
         Status::Unresolved,
     ];
@@ -82,6 +91,9 @@ impl Status {
             Status::TlsError => "tls-error",
             Status::Interception => "interception",
             Status::RefusedAddress => "refused-address",
+            Status::DriftAbsent => "drift-absent",
+            Status::DriftUndeclared => "drift-undeclared",
+            Status::DriftThumbprints => "drift-thumbprints",
             Status::Dynamic => "dynamic",
             Status::Unresolved => "unresolved",
         }
@@ -104,10 +116,14 @@ impl Status {
             | Status::TooMany
             | Status::Unreachable
             | Status::TlsError
-            | Status::RefusedAddress => Severity::Error,
-            Status::FragilePin | Status::Duplicate | Status::Interception | Status::Unresolved => {
-                Severity::Warning
-            }
+            | Status::RefusedAddress
+            | Status::DriftThumbprints => Severity::Error,
+            Status::FragilePin
+            | Status::Duplicate
+            | Status::Interception
+            | Status::Unresolved
+            | Status::DriftAbsent
+            | Status::DriftUndeclared => Severity::Warning,
             Status::Style | Status::Dynamic => Severity::Notice,
         }
     }
@@ -129,6 +145,11 @@ impl Status {
             Status::TlsError => "The TLS handshake with the provider failed",
             Status::Interception => "The chain looks intercepted by a TLS proxy",
             Status::RefusedAddress => "The provider resolves to a non-public address",
+            Status::DriftAbsent => "Declared in the repository, absent from the AWS account",
+            Status::DriftUndeclared => "Present in the AWS account, declared nowhere",
+            Status::DriftThumbprints => {
+                "The AWS account holds other thumbprints than the repository declares"
+            }
             Status::Dynamic => "Thumbprints are computed at apply time",
             Status::Unresolved => "The issuer URL could not be resolved statically",
         }
@@ -187,6 +208,20 @@ impl Status {
                 "The tool connects only to public addresses by default. For an internal \
                  identity provider, allow its host or network in the configuration or pass \
                  --allow-private-addresses."
+            }
+            Status::DriftAbsent => {
+                "No provider of the AWS accounts checked has this issuer URL. Apply the \
+                 infrastructure code, or check the account with --role-arn if it lives in \
+                 another one."
+            }
+            Status::DriftUndeclared => {
+                "A provider exists in the account that no file of the repository declares: it \
+                 was created by hand or elsewhere. Declare it, or delete it if nothing uses it."
+            }
+            Status::DriftThumbprints => {
+                "The account's thumbprint list differs from the declared one: it was changed by \
+                 hand, or the code was not applied. Apply the code, or bring the repository in \
+                 line with the account."
             }
             Status::Dynamic => "Nothing to check before apply: the list is computed then.",
             Status::Unresolved => {

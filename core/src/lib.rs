@@ -12,6 +12,7 @@ mod endpoint;
 mod evaluate;
 mod finding;
 pub mod fix;
+pub mod limits;
 mod observation;
 mod policy;
 pub mod readers;

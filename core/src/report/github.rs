@@ -64,8 +64,18 @@ pub fn render(report: &Report) -> Annotations {
                 continue;
             };
             let title = format!("{TOOL_NAME}: {}", finding.status);
-            let message = format!("{}: {}", declaration.resource, finding.message);
-            let properties = span_properties(&declaration.file, &declaration.location, &title);
+            // A provider of an AWS account has no file to point at: its ARN leads the message.
+            let (message, properties) = if declaration.has_file() {
+                (
+                    format!("{}: {}", declaration.resource, finding.message),
+                    span_properties(&declaration.file, &declaration.location, &title),
+                )
+            } else {
+                (
+                    format!("{}: {}", declaration.file, finding.message),
+                    vec![("title", title)],
+                )
+            };
             annotations.push(level, &properties, &message);
         }
     }

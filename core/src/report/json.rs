@@ -17,8 +17,9 @@ pub fn render(report: &Report) -> String {
     pretty_json(&CheckOutput::of(report))
 }
 
+/// The report as `check` shows it; the `aws` output adds its updates beside.
 #[derive(Serialize)]
-struct CheckOutput<'a> {
+pub(crate) struct CheckOutput<'a> {
     version: u32,
     generated_at: String,
     expiry_days: u32,
@@ -153,7 +154,7 @@ impl<'a> NoticeOutput<'a> {
 }
 
 impl<'a> CheckOutput<'a> {
-    fn of(report: &'a Report) -> CheckOutput<'a> {
+    pub(crate) fn of(report: &'a Report) -> CheckOutput<'a> {
         let summary = report.summary();
         CheckOutput {
             version: VERSION,

@@ -9,8 +9,8 @@
 //! not be read are errored cases.
 
 use super::{
-    days_left_words, expected_change, findings_of_declaration, findings_of_host, list_literal,
-    notice_place, role_words, verification_error, verification_name, TOOL_NAME,
+    days_left_words, expected_change, expected_words, findings_of_declaration, findings_of_host,
+    list_literal, notice_place, role_words, verification_error, verification_name, TOOL_NAME,
 };
 use crate::{
     CertFacts, DeclarationResult, Finding, HostResult, Report, Severity, Status, Timestamp,
@@ -147,8 +147,8 @@ fn case(
         name: clean(&name),
         time: Duration::ZERO,
         result: outcome,
-        classname: Some(file.clone()),
-        filepath: Some(file),
+        filepath: result.declaration.has_file().then(|| file.clone()),
+        classname: Some(file),
         system_out: (!out.is_empty()).then(|| cdata(&out.join("\n"))),
         system_err: None,
     }
@@ -159,7 +159,11 @@ fn case(
 fn failure_body(result: &DeclarationResult, first: &Finding, errors: &[&Finding]) -> String {
     let mut lines = Vec::new();
     if let Some(expected) = expected_change(result) {
-        lines.push(format!("put this in the file: {}", list_literal(expected)));
+        lines.push(format!(
+            "{}: {}",
+            expected_words(&result.declaration),
+            list_literal(expected)
+        ));
     }
     for other in errors.iter().skip(1) {
         lines.push(format!("also {}: {}", other.status, other.message));

@@ -13,8 +13,8 @@ pub mod summary;
 pub mod text;
 
 use crate::{
-    DeclarationResult, Finding, HostResult, HostRole, ReadNotice, Report, Severity, Summary,
-    Thumbprint, ThumbprintList, Verification,
+    Declaration, DeclarationResult, Finding, HostResult, HostRole, ReadNotice, Report, Severity,
+    Summary, Thumbprint, ThumbprintList, Verification,
 };
 use std::collections::BTreeMap;
 
@@ -118,6 +118,16 @@ pub(crate) fn expected_change(result: &DeclarationResult) -> Option<&[Thumbprint
             .zip(&declared)
             .all(|(want, have)| want.to_string() == *have);
     (!same).then_some(expected)
+}
+
+/// What to do with the expected list: write it in the file, or, for a provider of an AWS
+/// account, have IAM hold it (`aws --apply` does).
+pub(crate) fn expected_words(declaration: &Declaration) -> &'static str {
+    if declaration.has_file() {
+        "put this in the file"
+    } else {
+        "set this list in IAM"
+    }
 }
 
 /// The thumbprints as a list literal, `["a", "b"]`: valid HCL, JSON, YAML flow, TypeScript and

@@ -3,7 +3,8 @@
 
 use super::{expected_change, list_literal, pretty_json, TOOL_NAME};
 use crate::{
-    DeclarationResult, Finding, ReadNotice, Report, Severity, Span, Status, ThumbprintList,
+    Declaration, DeclarationResult, Finding, ReadNotice, Report, Severity, Span, Status,
+    ThumbprintList,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -137,7 +138,8 @@ struct SarifResult<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Location<'a> {
-    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation<'a>>,
 }
@@ -248,17 +250,32 @@ fn result_of<'a>(result: &'a DeclarationResult, finding: &'a Finding) -> Option<
         rule_index,
         level: level(finding.severity),
         message: Text::of(finding.message.as_str()),
-        locations: vec![Location {
-            physical_location: physical(&declaration.file, Some(&declaration.location)),
-            logical_locations: vec![LogicalLocation {
-                fully_qualified_name: &declaration.resource,
-                kind: "resource",
-            }],
-        }],
+        locations: vec![location(declaration)],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint(result, finding))]),
         fixes: fix(result, finding.status).into_iter().collect(),
         suppressions,
     })
+}
+
+/// Where a declaration stands: its file and region, and its resource as a logical location. A
+/// provider of an AWS account has no file: its ARN is the one, logical, location.
+fn location(declaration: &Declaration) -> Location<'_> {
+    if !declaration.has_file() {
+        return Location {
+            physical_location: None,
+            logical_locations: vec![LogicalLocation {
+                fully_qualified_name: &declaration.file,
+                kind: "resource",
+            }],
+        };
+    }
+    Location {
+        physical_location: Some(physical(&declaration.file, Some(&declaration.location))),
+        logical_locations: vec![LogicalLocation {
+            fully_qualified_name: &declaration.resource,
+            kind: "resource",
+        }],
+    }
 }
 
 /// `inSource` when a suppression comment of the declaration silences the status (comments
@@ -315,6 +332,9 @@ fn fix(result: &DeclarationResult, status: Status) -> Option<Fix> {
     let ThumbprintList::Literal { span, .. } = &result.declaration.thumbprints else {
         return None;
     };
+    if !result.declaration.has_file() {
+        return None;
+    }
     let expected = expected_change(result)?;
     let values: Vec<String> = expected.iter().map(ToString::to_string).collect();
     Some(Fix {
@@ -343,10 +363,10 @@ fn notification(notice: &ReadNotice) -> Notification<'_> {
         level: "warning",
         message: Text::of(format!("could not be read: {}", notice.message)),
         locations: vec![Location {
-            physical_location: PhysicalLocation {
+            physical_location: Some(PhysicalLocation {
                 artifact_location: artifact(&notice.file),
                 region,
-            },
+            }),
             logical_locations: Vec::new(),
         }],
     }

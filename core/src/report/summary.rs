@@ -128,10 +128,12 @@ fn overflow_note(counts: &AnnotationCounts) -> Option<String> {
 }
 
 fn place(result: &DeclarationResult) -> String {
-    format!(
-        "{}:{}",
-        result.declaration.file, result.declaration.location.line
-    )
+    let declaration = &result.declaration;
+    if declaration.has_file() {
+        format!("{}:{}", declaration.file, declaration.location.line)
+    } else {
+        declaration.file.clone()
+    }
 }
 
 /// One table row: place, resource, declared, live, top certificate, days left, status.

@@ -1,8 +1,8 @@
 //! Renders the report as text for a person at a terminal: the default of `check`.
 
 use super::{
-    by_file, days_left_words, expected_change, list_literal, role_words, summary_sentence,
-    unreadable_sentence, FileGroup, NOTHING_FOUND,
+    by_file, days_left_words, expected_change, expected_words, list_literal, role_words,
+    summary_sentence, unreadable_sentence, FileGroup, NOTHING_FOUND,
 };
 use crate::{DeclarationResult, Finding, HostResult, Report, Severity, Timestamp};
 
@@ -64,9 +64,14 @@ impl Widths {
     }
 }
 
+/// `LINE:COLUMN`, or `-` for a provider read from an AWS account (the heading is its ARN).
 fn place(result: &DeclarationResult) -> String {
     let span = &result.declaration.location;
-    format!("{}:{}", span.line, span.column)
+    if result.declaration.has_file() {
+        format!("{}:{}", span.line, span.column)
+    } else {
+        "-".to_string()
+    }
 }
 
 fn render_file(
@@ -132,7 +137,8 @@ fn render_details(out: &mut String, result: &DeclarationResult, now: Timestamp, 
 
     if let Some(expected) = expected_change(result) {
         out.push_str(&format!(
-            "{DETAIL_INDENT}put this in the file: {}\n",
+            "{DETAIL_INDENT}{}: {}\n",
+            expected_words(&result.declaration),
             paint.apply(Style::Heading, &list_literal(expected))
         ));
     }
