@@ -43,12 +43,15 @@ pub fn add_drift(report: &mut Report, policy: &Policy, every_account_read: bool)
     }
 }
 
+/// A declaration with the index of its result in the report.
+type Indexed<'a> = (usize, &'a Declaration);
+
 /// Each drift finding as the index of the result it goes to, its status and its message.
 fn drift_of(
     results: &[DeclarationResult],
     every_account_read: bool,
 ) -> Vec<(usize, Status, String)> {
-    let (accounts, files): (Vec<(usize, &Declaration)>, Vec<(usize, &Declaration)>) = results
+    let (accounts, files): (Vec<Indexed<'_>>, Vec<Indexed<'_>>) = results
         .iter()
         .map(|r| &r.declaration)
         .enumerate()
@@ -69,7 +72,7 @@ fn drift_of(
         }
     }
     for (index, provider) in &accounts {
-        let matching: Vec<&(usize, &Declaration)> = files
+        let matching: Vec<&Indexed<'_>> = files
             .iter()
             .filter(|(_, d)| MatchKey::of_declaration(d).is_some_and(|key| key.matches(provider)))
             .collect();
@@ -79,7 +82,7 @@ fn drift_of(
             continue;
         }
         let held = values(provider);
-        let compared: Vec<&(usize, &Declaration)> = matching
+        let compared: Vec<&Indexed<'_>> = matching
             .into_iter()
             .filter(|(_, d)| comparable(d))
             .collect();

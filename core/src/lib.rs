@@ -5,9 +5,11 @@
 
 #![warn(missing_docs)]
 
+pub mod account;
 mod cert;
 mod chain;
 mod declaration;
+mod drift;
 mod endpoint;
 mod evaluate;
 mod finding;
@@ -24,6 +26,7 @@ mod tree;
 
 pub use cert::{CertError, CertFacts};
 pub use chain::{pem_block, pem_certificates, ChainError, PresentedChain, MAX_CHAIN_LEN};
+pub use drift::add_drift;
 pub use declaration::{
     line_column, Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice, Span,
     Suppression, ThumbprintList,
