@@ -26,11 +26,11 @@ mod tree;
 
 pub use cert::{CertError, CertFacts};
 pub use chain::{pem_block, pem_certificates, ChainError, PresentedChain, MAX_CHAIN_LEN};
-pub use drift::add_drift;
 pub use declaration::{
     line_column, Declaration, DeclaredThumbprint, FileReport, Format, IssuerUrl, ReadNotice, Span,
     Suppression, ThumbprintList,
 };
+pub use drift::add_drift;
 pub use endpoint::{
     canonical_ip, non_public_reason, AddressPolicy, Cidr, Endpoint, HttpsUrl, UrlError,
 };
