@@ -1,5 +1,7 @@
 //! Evaluation of declarations against observations, by IAM's rules.
 
+#![allow(clippy::unwrap_used)]
+
 use oidc_thumb_core::*;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 
