@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on a fresh machine, then runs every check and test:
-# formatting, lints, the WASI build of the core, and the whole test suite.
+# formatting, lints, the WebAssembly module, and the whole test suite (which runs the module
+# under wasmtime against the native binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +23,14 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "core builds for wasm32-wasip1"
-cargo build -p oidc-thumb-core --target wasm32-wasip1
+step "core's documentation builds without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc -p oidc-thumb-core --no-deps --quiet
+
+step "the offline checker builds as a WebAssembly module (wasm32-wasip1)"
+# The module holds the core and the offline binary; tests/wasi.rs runs it under wasmtime and
+# compares it with the native binary, and skips only when this variable is unset.
+OIDC_THUMB_CHECK_WASM=$(bash dist/build-wasm.sh | tail -n 1)
+export OIDC_THUMB_CHECK_WASM
 
 step "tests"
 cargo test --workspace

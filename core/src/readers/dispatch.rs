@@ -59,6 +59,38 @@ pub fn file_kind(path: &str) -> Option<FileKind> {
 }
 
 /// Reads one file that is not part of a Terraform module.
+///
+/// The reader is chosen by the file's name and a look at its text; a file no reader wants
+/// gives an empty report.
+///
+/// ```
+/// use oidc_thumb_core::readers::{read_file, ReadContext, SourceFile};
+/// use oidc_thumb_core::{Format, IssuerUrl, ThumbprintList};
+///
+/// let text = "\
+/// Resources:
+///   Provider:
+///     Type: AWS::IAM::OIDCProvider
+///     Properties:
+///       Url: https://token.actions.githubusercontent.com
+///       ThumbprintList:
+///         - 6938fd4d98bab03faadb97b34396831e3780aea1
+/// ";
+/// let file = SourceFile { path: "stack/oidc.yaml", text };
+/// let report = read_file(file, &ReadContext::default());
+///
+/// let declaration = &report.declarations[0];
+/// assert_eq!(declaration.format, Format::Cloudformation);
+/// assert_eq!(declaration.resource, "Provider");
+/// assert!(matches!(&declaration.url, IssuerUrl::Known { url, .. }
+///     if url == "https://token.actions.githubusercontent.com"));
+/// let ThumbprintList::Literal { values, .. } = &declaration.thumbprints else {
+///     panic!("a literal list");
+/// };
+/// assert_eq!(values[0].value, "6938fd4d98bab03faadb97b34396831e3780aea1");
+/// assert_eq!(values[0].span.line, 7);
+/// assert!(report.notices.is_empty());
+/// ```
 pub fn read_file(file: SourceFile<'_>, ctx: &ReadContext) -> FileReport {
     let Some(kind) = file_kind(file.path) else {
         return FileReport::default();

@@ -9,7 +9,7 @@
 //!
 //! A value is read only when it is written out: a string literal, a template literal or
 //! f-string without interpolation, or a module-level string constant of the same file (see
-//! [`constants`]). Anything else (a variable, a call, a property, an interpolation of something
+//! the `constants` module). Anything else (a variable, a call, a property, an interpolation of something
 //! unknown) is kept as the expression text it is, unresolved, never guessed.
 
 mod constants;
