@@ -58,12 +58,7 @@ fn text_lists_files_that_could_not_be_read_after_the_declarations() {
 #[test]
 fn unresolved_issuer_url_is_null_with_its_expression() {
     let tree = Tree::new();
-    tree.write(
-        "main.tf",
-        "resource \"aws_iam_openid_connect_provider\" \"x\" {\n  \
-         url             = module.cluster.issuer\n  \
-         thumbprint_list = [\"6938fd4d98bab03faadb97b34396831e3780aea1\"]\n}\n",
-    );
+    tree.fixture("issuer-from-a-module.tf", "main.tf");
 
     let listed = list_json(tree.path(), &["."]);
 
@@ -75,12 +70,7 @@ fn unresolved_issuer_url_is_null_with_its_expression() {
 #[test]
 fn issuer_url_from_the_configuration_resolves_an_expression() {
     let tree = Tree::new();
-    tree.write(
-        "main.tf",
-        "resource \"aws_iam_openid_connect_provider\" \"x\" {\n  \
-         url             = module.cluster.issuer\n  \
-         thumbprint_list = [\"6938fd4d98bab03faadb97b34396831e3780aea1\"]\n}\n",
-    );
+    tree.fixture("issuer-from-a-module.tf", "main.tf");
     tree.write(
         ".oidc-thumb-check.toml",
         "[issuers]\n\"module.cluster.issuer\" = \"https://idp.example.com\"\n",
