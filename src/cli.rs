@@ -39,7 +39,7 @@ pub enum OutputFormat {
 }
 
 /// The network timeout unless `--timeout` or the configuration says otherwise.
-pub const DEFAULT_TIMEOUT_SECONDS: f64 = 10.0;
+pub use oidc_thumb_core::limits::DEFAULT_TIMEOUT_SECONDS;
 
 /// Options every subcommand that reaches the network shares.
 #[derive(Debug, Args, Clone)]

@@ -4,8 +4,7 @@
 use crate::{CertError, CertFacts, Thumbprint, Timestamp};
 use base64::Engine;
 
-/// The most certificates a presented chain may hold; longer chains are cut with a note.
-pub const MAX_CHAIN_LEN: usize = 32;
+pub use crate::limits::MAX_CHAIN_LEN;
 
 /// The certificates a server presented, leaf first, in presented order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,6 +185,17 @@ mod tests {
         assert_eq!(
             pem_certificates(&text),
             Err(ChainError::Base64 { position: 1 })
+        );
+    }
+
+    #[test]
+    fn saved_chain_of_two_hundred_blocks_is_refused_at_the_limit() {
+        let text = pem_block(b"not a certificate").repeat(200);
+        assert_eq!(
+            pem_certificates(&text),
+            Err(ChainError::TooLong {
+                limit: MAX_CHAIN_LEN
+            })
         );
     }
 

@@ -9,8 +9,7 @@ use crate::{
 };
 use std::collections::BTreeMap;
 
-/// IAM accepts at most this many thumbprints per provider.
-pub const MAX_THUMBPRINTS: usize = 5;
+pub use crate::limits::MAX_THUMBPRINTS;
 
 /// What the network must be asked for a set of declarations: the distinct issuer URLs whose
 /// discovery documents to read, and hosts to observe directly (EKS regional hosts).
@@ -406,6 +405,15 @@ impl<'a> Judge<'a> {
                 let jwks_endpoint = match observations.issuer(url) {
                     Some(observation) => match &observation.discovery {
                         Ok(discovery) => Some(discovery.jwks_endpoint.clone()),
+                        Err(crate::DiscoveryError::Host(_))
+                            if issuer_endpoint
+                                .as_ref()
+                                .and_then(|e| observations.host(e))
+                                .is_some_and(|host| host.result.is_err()) =>
+                        {
+                            // The issuer host's own result names the failure; once is enough.
+                            None
+                        }
                         Err(error) => {
                             let status = match error {
                                 crate::DiscoveryError::Host(host_error) => host_status(host_error),

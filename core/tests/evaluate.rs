@@ -530,6 +530,39 @@ fn host_errors_become_their_statuses() {
 }
 
 #[test]
+fn issuer_host_failure_is_reported_once_not_again_as_a_discovery_failure() {
+    let error = HostError::Tls {
+        reason: "the server sent the fatal TLS alert HandshakeFailure".into(),
+    };
+    let obs = Observations {
+        issuers: vec![IssuerObservation {
+            issuer: "https://idp.example".into(),
+            discovery: Err(DiscoveryError::Host(error.clone())),
+        }],
+        hosts: vec![HostObservation {
+            endpoint: endpoint("idp.example"),
+            result: Err(error),
+            notes: vec![],
+        }],
+    };
+    let result = judge(
+        &declaration(
+            "https://idp.example",
+            &["1111111111111111111111111111111111111111"],
+        ),
+        &obs,
+    );
+    assert_eq!(result.status, Status::TlsError);
+    assert_eq!(result.findings.len(), 1, "{:#?}", result.findings);
+    assert!(
+        result.message.contains("HandshakeFailure"),
+        "{}",
+        result.message
+    );
+    assert_eq!(result.hosts.len(), 1);
+}
+
+#[test]
 fn discovery_failure_names_the_reason() {
     let obs = Observations {
         issuers: vec![IssuerObservation {

@@ -2,6 +2,7 @@
 //! TLS handshake that records the presented chain.
 
 use super::{detail, Context};
+use oidc_thumb_core::limits::CONNECT_RETRIES;
 use oidc_thumb_core::{DiscoveryError, Endpoint, HttpsUrl, PresentedChain, Verification};
 use rustls::pki_types::ServerName;
 use rustls::{ClientConnection, StreamOwned};
@@ -242,7 +243,7 @@ pub(crate) fn open(
     let mut retries = 0;
     loop {
         match open_once(context, endpoint, route) {
-            Err(failure) if failure.transient && retries < 2 => {
+            Err(failure) if failure.transient && retries < CONNECT_RETRIES => {
                 detail(|| {
                     format!(
                         "{endpoint} via {}: {}; retrying in {} ms",
@@ -357,8 +358,25 @@ fn handshake(
         if let Err(error) = tls.process_new_packets() {
             // Send the alert that says why, then report it.
             let _ = tls.write_tls(socket);
-            return Err(Failure::tls(error.to_string()));
+            return Err(Failure::tls(tls_error_in_words(&error)));
         }
+    }
+}
+
+/// What a TLS error means for the user, where rustls's own words name only a message type.
+fn tls_error_in_words(error: &rustls::Error) -> String {
+    use rustls::{Error, InvalidMessage};
+    match error {
+        Error::InvalidMessage(InvalidMessage::HandshakePayloadTooLarge) => {
+            "the server sent a handshake message larger than 64 KiB, the TLS limit (a certificate \
+             chain this large is refused)"
+                .to_string()
+        }
+        Error::InvalidMessage(InvalidMessage::InvalidContentType) => {
+            "the server did not answer in TLS (its first bytes are not a TLS record)".to_string()
+        }
+        Error::AlertReceived(alert) => format!("the server sent the fatal TLS alert {alert:?}"),
+        other => other.to_string(),
     }
 }
 

@@ -4,14 +4,10 @@
 use oidc_thumb_core::{DiscoveryError, HttpsUrl};
 use std::io::{self, Read, Write};
 
-/// The largest discovery document read; reading stops there.
-pub(crate) const MAX_BODY: usize = 1024 * 1024;
-
-/// The largest response head accepted.
-const MAX_HEAD: usize = 64 * 1024;
-
-/// The most header lines accepted.
-const MAX_HEADERS: usize = 96;
+pub(crate) use oidc_thumb_core::limits::{
+    MAX_DISCOVERY_BYTES as MAX_BODY, MAX_RESPONSE_HEADERS as MAX_HEADERS,
+    MAX_RESPONSE_HEAD_BYTES as MAX_HEAD,
+};
 
 /// Sends `GET url` and returns the body of a 200 response. The request carries no cookie and
 /// no credentials.

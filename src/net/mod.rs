@@ -27,11 +27,10 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// The most addresses of one host that are tried.
-pub const MAX_ADDRESSES: usize = 8;
-
-/// Threads used when the caller does not say.
-pub const DEFAULT_CONCURRENCY: usize = 32;
+use oidc_thumb_core::limits::MAX_TIMEOUT_SECONDS;
+pub use oidc_thumb_core::limits::{
+    MAX_ADDRESSES_PER_HOST as MAX_ADDRESSES, MAX_CONCURRENT_CONNECTIONS as DEFAULT_CONCURRENCY,
+};
 
 /// How the network is used: timeouts, extra trust anchors, the address policy and the proxy.
 #[derive(Clone, Debug)]
@@ -52,9 +51,9 @@ impl NetOptions {
     /// Options from the command line and the environment (`SSL_CERT_FILE`, `HTTPS_PROXY`,
     /// `NO_PROXY`). An unreadable `--ca-file` is an error that names it.
     pub fn from_args(args: &NetArgs, policy: AddressPolicy) -> anyhow::Result<NetOptions> {
-        if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > 3600.0 {
+        if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > MAX_TIMEOUT_SECONDS {
             anyhow::bail!(
-                "--timeout {} is not a number of seconds between 0 and 3600",
+                "--timeout {} is not a number of seconds between 0 and {MAX_TIMEOUT_SECONDS}",
                 args.timeout
             );
         }

@@ -222,3 +222,65 @@ fn bounded_runs_keep_the_order_of_their_items() {
     });
     assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
 }
+
+/// Silent servers (they accept, then never answer the handshake) on one port at 127.0.0.1 up
+/// to 127.0.0.`count`.
+fn silent_servers(count: u8) -> Vec<Server> {
+    let chain = Pki::new("Silent", 60).chain_with_root();
+    'attempt: for _ in 0..20 {
+        let first = Server::builder(&chain)
+            .reply(support::server::Reply::Silence)
+            .start()
+            .expect("server starts");
+        let port = first.port();
+        let mut servers = vec![first];
+        for last in 2..=count {
+            let at = SocketAddr::new(loopback(last), port);
+            match Server::builder(&chain)
+                .reply(support::server::Reply::Silence)
+                .at(at)
+                .start()
+            {
+                Ok(server) => servers.push(server),
+                Err(_) => continue 'attempt,
+            }
+        }
+        return servers;
+    }
+    panic!("no port free on 127.0.0.1 to 127.0.0.{count}");
+}
+
+#[test]
+fn a_host_resolving_to_many_silent_addresses_ends_within_one_timeout() {
+    let servers = silent_servers(8);
+    let port = servers[0].port();
+    // A hundred addresses: the first eight hold the handshake open, the rest are never tried.
+    let addresses: Vec<IpAddr> = (1..=100).map(loopback).collect();
+    let resolve = resolver("idp.test", addresses);
+    let mut options = options(allow_all());
+    options.timeout = Duration::from_secs(1);
+
+    let started = std::time::Instant::now();
+    let host = observe_host(&idp(port), &options, &resolve);
+    let elapsed = started.elapsed();
+
+    // The eight addresses are tried at once, so the whole host takes one handshake timeout,
+    // not eight; the bound leaves room for a loaded machine.
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    assert_eq!(
+        host.notes,
+        ["idp.test resolves to 100 addresses; the first 8 were tried"]
+    );
+    let Err(HostError::Tls { reason }) = &host.result else {
+        panic!("expected a TLS error, got {:?}", host.result);
+    };
+    for last in 1..=8 {
+        assert!(
+            reason.contains(&format!(
+                "127.0.0.{last}: the server did not complete the TLS handshake within 1 s"
+            )),
+            "{reason}"
+        );
+    }
+    assert!(!reason.contains("127.0.0.9"), "{reason}");
+}

@@ -36,8 +36,29 @@ const CLEARED: &[&str] = &[
 /// The binary under test, with GitHub, runner, CI, colour, proxy and trust-store variables
 /// cleared.
 pub fn command() -> assert_cmd::Command {
-    let mut command = assert_cmd::Command::cargo_bin("oidc-thumb-check")
+    let command = assert_cmd::Command::cargo_bin("oidc-thumb-check")
         .expect("integration tests know where the binary is");
+    cleaned(command)
+}
+
+/// GNU time, which reports the peak resident memory of the process it runs.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// The binary under test as `command()` gives it, run by GNU time, which writes the process's
+/// peak resident memory in KiB to `peak`; `None` where GNU time is not installed.
+pub fn command_measured(peak: &std::path::Path) -> Option<assert_cmd::Command> {
+    if !std::path::Path::new(GNU_TIME).is_file() {
+        return None;
+    }
+    let mut command = assert_cmd::Command::new(GNU_TIME);
+    command
+        .args(["--format", "%M", "--output"])
+        .arg(peak)
+        .arg(assert_cmd::cargo::cargo_bin("oidc-thumb-check"));
+    Some(cleaned(command))
+}
+
+fn cleaned(mut command: assert_cmd::Command) -> assert_cmd::Command {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if name.starts_with("GITHUB_") || name.starts_with("RUNNER_") {

@@ -220,6 +220,21 @@ impl Pki {
     }
 }
 
+/// A self-signed server certificate carrying an extension of `padding` bytes: a certificate
+/// far larger than any real one.
+pub fn oversized(common_name: &str, seed: u8, padding: usize) -> Chain {
+    let mut params = params(common_name, LEAF_NAMES, seed, CURRENT);
+    // A private-enterprise OID, outside every registered arc a verifier would act on.
+    let padding = rcgen::CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 4, 1, 32473, 1],
+        vec![0x5a; padding],
+    );
+    params.custom_extensions.push(padding);
+    let key = fixed_key(seed);
+    let cert = params.self_signed(&key).expect("self-signs").der().clone();
+    Chain::new(vec![cert], seed)
+}
+
 /// A lone self-signed server certificate valid for the test names.
 pub fn self_signed(common_name: &str, seed: u8, validity: Validity) -> Chain {
     let params = params(common_name, LEAF_NAMES, seed, validity);

@@ -23,6 +23,14 @@ pub enum Reply {
     Silence,
     /// Reads the start of the ClientHello and resets the connection.
     Reset,
+    /// After the handshake, `head`, then `piece` again and again, waiting `pause` before each
+    /// write, until `total` bytes of body are sent (`None`: until the client goes away).
+    Stream {
+        head: Vec<u8>,
+        piece: Vec<u8>,
+        pause: Duration,
+        total: Option<usize>,
+    },
 }
 
 /// A running server; it stops when dropped.
@@ -111,13 +119,18 @@ impl Builder {
 
     pub fn start(self) -> std::io::Result<Server> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        // The key is loaded and the chain served as given, without rustls parsing the leaf
+        // first, so that the hostile tests can serve certificates no verifier would accept.
+        let key = provider
+            .key_provider
+            .load_private_key(self.chain.key())
+            .map_err(std::io::Error::other)?;
+        let certified = rustls::sign::CertifiedKey::new(self.chain.certs.clone(), key);
         let config = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .and_then(|b| {
-                b.with_no_client_auth()
-                    .with_single_cert(self.chain.certs.clone(), self.chain.key())
-            })
-            .map_err(std::io::Error::other)?;
+            .map_err(std::io::Error::other)?
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(certified)));
         let config = Arc::new(config);
 
         let listener = TcpListener::bind(self.address)?;
@@ -205,6 +218,15 @@ impl Connection {
             ),
             Reply::Discovery(jwks_uri) => discovery_response(&path, jwks_uri, self.address),
             Reply::Raw(bytes) => bytes.clone(),
+            Reply::Stream {
+                head,
+                piece,
+                pause,
+                total,
+            } => {
+                stream_body(&mut tls, head, piece, *pause, *total, &self.stop);
+                return;
+            }
             Reply::Silence | Reply::Reset => Vec::new(),
         };
         let _ = tls.write_all(&response);
@@ -212,6 +234,36 @@ impl Connection {
         let _ = tls.flush();
         let _ = tls.sock.shutdown(Shutdown::Write);
     }
+}
+
+/// Writes `head`, then `piece` until `total` body bytes are sent, the client goes away, the
+/// server stops or a minute has passed.
+fn stream_body(
+    tls: &mut StreamOwned<ServerConnection, TcpStream>,
+    head: &[u8],
+    piece: &[u8],
+    pause: Duration,
+    total: Option<usize>,
+    stop: &AtomicBool,
+) {
+    if tls.write_all(head).and_then(|()| tls.flush()).is_err() {
+        return;
+    }
+    let started = Instant::now();
+    let mut sent = 0;
+    while total.is_none_or(|total| sent < total)
+        && !stop.load(Ordering::SeqCst)
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(pause);
+        if tls.write_all(piece).and_then(|()| tls.flush()).is_err() {
+            return;
+        }
+        sent += piece.len();
+    }
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
+    let _ = tls.sock.shutdown(Shutdown::Write);
 }
 
 fn read_head(tls: &mut StreamOwned<ServerConnection, TcpStream>) -> Option<String> {

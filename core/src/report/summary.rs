@@ -10,7 +10,7 @@ use super::{
 use crate::{DeclarationResult, Report, Severity, ThumbprintList};
 
 /// The most bytes a job summary may hold: GitHub refuses a larger one.
-pub const MAX_BYTES: usize = 1024 * 1024;
+pub use crate::limits::MAX_SUMMARY_BYTES as MAX_BYTES;
 
 /// Room kept free for the lines that say what was left out.
 const RESERVE: usize = 4096;

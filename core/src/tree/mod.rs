@@ -12,8 +12,7 @@ use crate::readers::SourceFile;
 use crate::{line_column, DeclaredThumbprint, ReadNotice, Span, ThumbprintList};
 use std::cell::Cell;
 
-/// Collections nested deeper than this stop the reading of a file with a notice.
-pub(crate) const MAX_DEPTH: usize = 256;
+pub(crate) use crate::limits::MAX_NESTING_DEPTH as MAX_DEPTH;
 
 const BOM: &str = "\u{feff}";
 

@@ -7,13 +7,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 
-/// Work allowed for one evaluation (expressions visited plus list elements built), so that
-/// locals that double each other cannot make a small file cost exponential time.
-const FUEL: usize = 100_000;
-
-/// How deep evaluation may recurse (expressions inside expressions, references followed); a
-/// value further down counts as computed, and the stack stays small.
-const MAX_DEPTH: usize = 200;
+use crate::limits::{MAX_EVALUATION_DEPTH as MAX_DEPTH, MAX_EVALUATION_FUEL as FUEL};
 
 /// Where a string literal stands: which file of the module, and its byte range (quotes
 /// included) in that file's original text.
