@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on a fresh machine, then runs every check and test:
-# formatting, lints, the WebAssembly module, and the whole test suite (which runs the module
-# under wasmtime against the native binary).
+# formatting, lints, the WebAssembly module, the whole test suite (which runs the module
+# under wasmtime against the native binary), and the fuzz targets: their saved inputs, then a
+# short run of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ export OIDC_THUMB_CHECK_MOTO
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -34,3 +36,11 @@ export OIDC_THUMB_CHECK_WASM
 
 step "tests"
 cargo test --workspace
+
+step "fuzz targets: every saved failing input and every hostile input returns (fuzz/)"
+cargo clippy --manifest-path fuzz/Cargo.toml --no-default-features --all-targets -- -D warnings
+cargo test --manifest-path fuzz/Cargo.toml --no-default-features
+
+step "fuzz targets build with libFuzzer, and each runs 10 s (dist/fuzz.sh)"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
+bash dist/fuzz.sh 10

@@ -1,0 +1,5 @@
+//! Fuzz target: [`oidc_thumb_fuzz::source`] on arbitrary bytes.
+
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oidc_thumb_fuzz::source(data));
