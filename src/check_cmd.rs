@@ -11,8 +11,8 @@ use anyhow::{bail, Context};
 use oidc_thumb_core::readers::ReadContext;
 use oidc_thumb_core::report::{github, json, junit, sarif, summary, text};
 use oidc_thumb_core::{
-    evaluate, plan_observations, resolve_issuers, AddressPolicy, Declaration, ObservationPlan,
-    Observations, Policy, ReadNotice, Report, Timestamp,
+    evaluate, plan_observations, resolve_issuers, Declaration, ObservationPlan, Observations,
+    Policy, ReadNotice, Report, Timestamp,
 };
 use std::path::PathBuf;
 
@@ -228,25 +228,12 @@ fn observe_live(
     net: &NetArgs,
     config: &Config,
 ) -> anyhow::Result<Observations> {
-    let mut net = net.clone();
-    net.ca_files.extend(config.ca_files.iter().cloned());
-    if let Some(timeout) = config.timeout {
-        if net.timeout_is_default() {
-            net.timeout = timeout;
-        }
-    }
-    let policy = AddressPolicy {
-        allow_all: net.allow_private_addresses,
-        hosts: config.allow_private_hosts.clone(),
-        networks: config.allow_private_networks.clone(),
-    };
-    let options = crate::net::NetOptions::from_args(&net, policy)?;
+    let options = crate::net::NetOptions::from_args_and_config(net, config)?;
     Ok(crate::net::observe(&plan.issuers, &plan.hosts, &options))
 }
 
 #[cfg(not(feature = "net"))]
 fn observe_live(_: &ObservationPlan, _: &NetArgs, _: &Config) -> anyhow::Result<Observations> {
-    let _ = AddressPolicy::default();
     bail!("this build has no network support; use --offline --chains DIR")
 }
 

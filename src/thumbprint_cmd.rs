@@ -101,8 +101,9 @@ fn observe(
         return Ok(saved_chains::observe_saved(dir, issuers, hosts));
     }
     if let Some(dir) = &args.net.chains {
-        eprintln!(
-            "warning: --chains {} is only read with --offline; using the network",
+        anyhow::bail!(
+            "--chains {} is read only with --offline; add --offline to use the saved chains \
+             instead of the network",
             dir.display()
         );
     }

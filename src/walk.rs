@@ -140,6 +140,9 @@ fn absorb(scan: &mut Scan, report: FileReport) {
 
 #[derive(Default)]
 struct Collected {
+    /// The shown path of every file visited, so that paths that overlap (`. infra/main.tf`)
+    /// read each file once.
+    visited: HashSet<String>,
     terraform: Vec<TerraformFile>,
     reports: Vec<FileReport>,
     notices: Vec<ReadNotice>,
@@ -248,6 +251,9 @@ fn walk_notices(error: &ignore::Error, file: &str, line: Option<u32>, out: &mut 
 /// itself, so a file no reader wants is worth a notice.
 fn visit(path: &Path, collected: &Mutex<Collected>, ctx: &ReadContext, named: bool) {
     let shown = display_path(path);
+    if !lock(collected).visited.insert(shown.clone()) {
+        return;
+    }
     let Some(kind) = file_kind(&shown) else {
         if named {
             push_notice(

@@ -360,3 +360,35 @@ fn an_account_that_cannot_be_read_fails_the_run_naming_it() {
         "{run}"
     );
 }
+
+#[test]
+fn an_endpoint_that_never_answers_is_given_up_on_within_the_timeout() {
+    let workspace = Workspace::new();
+    // Accepts connections into its backlog and never answers a byte.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = silent.local_addr().expect("an address").port();
+
+    let started = std::time::Instant::now();
+    let run = Run::of(workspace.bare_command().args([
+        "aws",
+        "--endpoint-url",
+        &format!("http://127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+    ]));
+    let elapsed = started.elapsed();
+
+    assert_eq!(run.code, Some(1), "{run}");
+    assert!(
+        run.stderr
+            .contains("error: cannot read the OIDC providers of the default credentials"),
+        "{run}"
+    );
+    // Each of the SDK's three attempts is cut off after 1 s; the rest is back-off and the
+    // start of the process.
+    assert!(
+        elapsed < std::time::Duration::from_secs(15),
+        "took {elapsed:?}"
+    );
+    drop(silent);
+}

@@ -163,6 +163,25 @@ fn offline_needs_a_chains_folder() {
 }
 
 #[test]
+fn chains_folder_without_offline_is_a_usage_error_not_a_network_run() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+
+    let output = command()
+        .args(["thumbprint", "idp.example", "--chains"])
+        .arg(folder.path())
+        .output()
+        .expect("the binary runs");
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("add --offline"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
 fn openssl_s_client_output_is_a_saved_chain() {
     let Some(openssl) = openssl() else { return };
     let chain = Pki::new("Showcerts", 50).chain_with_root();

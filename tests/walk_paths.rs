@@ -57,6 +57,31 @@ fn file_named_explicitly_is_read() {
 }
 
 #[test]
+fn overlapping_paths_read_each_file_once() {
+    let tree = Tree::new();
+    tree.fixture("provider.tf", "infra/main.tf");
+    tree.fixture("alias-bomb.yaml", "stacks/oidc.yaml");
+    let absolute = tree.path().join("stacks/oidc.yaml");
+    let absolute = absolute.to_str().expect("a UTF-8 path");
+
+    let listed = list_json(
+        tree.path(),
+        &[
+            ".",
+            "infra",
+            "./infra/main.tf",
+            "stacks/oidc.yaml",
+            absolute,
+        ],
+    );
+
+    let mut files = declared_files(&listed);
+    files.dedup();
+    assert_eq!(declared_files(&listed).len(), 2, "{listed:#}");
+    assert_eq!(files, ["infra/main.tf", "stacks/oidc.yaml"]);
+}
+
+#[test]
 fn file_named_explicitly_is_read_even_when_ignored() {
     let tree = Tree::new();
     tree.fixture("provider.tf", "generated/main.tf");

@@ -4,11 +4,13 @@
 use crate::cli::AccountArgs;
 use anyhow::Context as _;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iam::error::DisplayErrorContext;
 use aws_sdk_iam::Client;
 use oidc_thumb_core::account::{AccountProvider, Outcome, Update};
 use std::collections::HashMap;
+use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 
@@ -40,13 +42,13 @@ impl Accounts {
     /// Reads the providers of every account: the default credentials' own account, or the
     /// account of each `--role-arn`, concurrently. An account that cannot be read is kept with
     /// its error.
-    pub fn read(args: &AccountArgs) -> anyhow::Result<Accounts> {
+    pub fn read(args: &AccountArgs, timeout: Duration) -> anyhow::Result<Accounts> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .context("cannot start the runtime of the AWS calls")?;
-        let accounts = runtime.block_on(read_all(args));
+        let accounts = runtime.block_on(read_all(args, timeout));
         Ok(Accounts { runtime, accounts })
     }
 
@@ -111,8 +113,8 @@ impl Accounts {
 
 /// The shared configuration (profile, region, endpoint, default credential chain), then every
 /// account at once.
-async fn read_all(args: &AccountArgs) -> Vec<Account> {
-    let base = base_config(args).await;
+async fn read_all(args: &AccountArgs, timeout: Duration) -> Vec<Account> {
+    let base = base_config(args, timeout).await;
     let roles: Vec<Option<String>> = if args.role_arns.is_empty() {
         vec![None]
     } else {
@@ -146,8 +148,15 @@ async fn read_all(args: &AccountArgs) -> Vec<Account> {
         .collect()
 }
 
-async fn base_config(args: &AccountArgs) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+/// `timeout` (`--timeout`) bounds each connection and each attempt of each call, as it bounds
+/// each step of the observation of a host.
+async fn base_config(args: &AccountArgs, timeout: Duration) -> SdkConfig {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .operation_attempt_timeout(timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
     if let Some(profile) = &args.profile {
         loader = loader.profile_name(profile);
     }

@@ -14,12 +14,14 @@ use crate::check_cmd::{
 };
 use crate::cli::{AccountArgs, AwsArgs, CheckArgs, OutputFormat};
 use crate::config::Config;
+use crate::net::NetOptions;
 use crate::{EXIT_FAILED, EXIT_OK};
 use iam::Accounts;
 use oidc_thumb_core::account::{
     after_updates, declaration_of, plan_updates, render_json, render_text,
 };
 use oidc_thumb_core::{add_drift, evaluate, Declaration, Policy, Report, Timestamp};
+use std::time::Duration;
 
 /// What the text output says when the accounts read hold no OIDC provider.
 const NO_PROVIDER: &str = "No OIDC provider in the AWS accounts read.\n";
@@ -32,7 +34,8 @@ pub fn run(args: &AwsArgs) -> anyhow::Result<u8> {
     let policy = policy_of(&config, &args.report);
     crate::net::set_verbosity(args.common.verbose);
 
-    let accounts = read_accounts(&args.account, args.common.verbose)?;
+    let timeout = NetOptions::from_args_and_config(&args.net, &config)?.timeout;
+    let accounts = read_accounts(&args.account, timeout, args.common.verbose)?;
     let mut declarations: Vec<Declaration> =
         accounts.providers().iter().map(declaration_of).collect();
     let observations = observe_declarations(&declarations, &args.net, &config)?;
@@ -77,7 +80,8 @@ pub fn judge_beside_accounts(
     policy: &Policy,
     now: Timestamp,
 ) -> anyhow::Result<(Report, bool)> {
-    let accounts = read_accounts(&args.account, args.common.verbose)?;
+    let timeout = NetOptions::from_args_and_config(&args.net, config)?.timeout;
+    let accounts = read_accounts(&args.account, timeout, args.common.verbose)?;
     let (mut declarations, notices) = read_declarations(&args.paths, &args.discovery, config)?;
     declarations.extend(accounts.providers().iter().map(declaration_of));
 
@@ -88,8 +92,8 @@ pub fn judge_beside_accounts(
 }
 
 /// The accounts read, each one that could not be read named on stderr.
-fn read_accounts(args: &AccountArgs, verbose: u8) -> anyhow::Result<Accounts> {
-    let accounts = Accounts::read(args)?;
+fn read_accounts(args: &AccountArgs, timeout: Duration, verbose: u8) -> anyhow::Result<Accounts> {
+    let accounts = Accounts::read(args, timeout)?;
     if verbose > 0 {
         for line in accounts.describe() {
             eprintln!("{line}");

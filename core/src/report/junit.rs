@@ -190,9 +190,14 @@ fn chain_lines(host: &HostResult, now: Timestamp) -> Vec<String> {
         } else {
             ""
         };
+        // A saved chain has no address it came from.
+        let from = if variant.addresses.is_empty() {
+            String::new()
+        } else {
+            format!(" from {}", variant.addresses.join(", "))
+        };
         lines.push(format!(
-            "{name} presented from {} (trust: {trust}{intercepted}):",
-            variant.addresses.join(", ")
+            "{name} presented{from} (trust: {trust}{intercepted}):"
         ));
         // An intercepted chain's thumbprints would be the proxy's: they are never written.
         let sha1 = |cert: &CertFacts| {
