@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-pub use oidc_thumb_core::limits::MAX_FILE_BYTES;
+pub use oidc_thumb_core::limits::{MAX_FILE_BYTES, MAX_NAMED_FILE_BYTES};
 
 /// How far into a file to look for NUL bytes when deciding it is binary.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
@@ -332,11 +332,23 @@ fn load(path: &Path, shown: &str, named: bool) -> Result<Vec<u8>, ReadNotice> {
         message,
     };
     let cannot_read = |error: std::io::Error| notice(format!("cannot read: {error}"));
+    let limit = if named {
+        MAX_NAMED_FILE_BYTES
+    } else {
+        MAX_FILE_BYTES
+    };
     let too_large = |size: u64| {
-        notice(format!(
+        let mut message = format!(
             "{size} bytes, larger than the {} MiB limit; skipped",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))
+            limit / (1024 * 1024)
+        );
+        if !named {
+            message.push_str(&format!(
+                " (a file named on the command line may hold up to {} MiB)",
+                MAX_NAMED_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+        notice(message)
     };
 
     if named {
@@ -349,16 +361,16 @@ fn load(path: &Path, shown: &str, named: bool) -> Result<Vec<u8>, ReadNotice> {
     }
     let file = std::fs::File::open(path).map_err(cannot_read)?;
     let size = file.metadata().map_err(cannot_read)?.len();
-    if size > MAX_FILE_BYTES {
+    if size > limit {
         return Err(too_large(size));
     }
 
     let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s + 1));
     // A file that grew since it was measured is read up to the limit and no further.
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
     let head = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);

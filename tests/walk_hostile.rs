@@ -262,3 +262,39 @@ fn every_bad_file_at_once_leaves_the_good_ones_listed() {
         assert!(noticed, "{file} noticed in\n{stdout}");
     }
 }
+
+/// A Terraform plan in JSON of about `bytes` bytes: the provider of the every-reader fixture
+/// among S3 buckets.
+fn large_plan(bytes: usize) -> String {
+    let bucket = r#"{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"bucket":"logs","tags":{"team":"platform"}}},"#;
+    let mut resources = bucket.repeat(bytes / bucket.len() + 1);
+    resources.push_str(
+        r#"{"address":"aws_iam_openid_connect_provider.deploy","mode":"managed","type":"aws_iam_openid_connect_provider","name":"deploy","values":{"url":"https://deploy.example.org","client_id_list":["sts.amazonaws.com"],"thumbprint_list":["a031c46782e6e6c662c2c87c76da9aa62ccabd8e"]}}"#,
+    );
+    format!(
+        r#"{{"format_version":"1.2","planned_values":{{"root_module":{{"resources":[{resources}]}}}}}}"#
+    )
+}
+
+#[test]
+fn large_plan_named_on_the_command_line_is_read() {
+    let tree = Tree::new();
+    tree.write("plan.json", large_plan(12 * 1024 * 1024));
+
+    let output = command_in(tree.path())
+        .args(["list", "--format", "json", "plan.json"])
+        .output()
+        .expect("the binary runs");
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let listed: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(declared_files(&listed), ["plan.json"], "{listed:#}");
+}
+
+#[test]
+fn large_plan_found_by_the_walk_is_skipped_saying_it_can_be_named() {
+    let listed = list_beside_good("plans/plan.json", large_plan(12 * 1024 * 1024));
+
+    only_notice(&listed, "plans/plan.json", "named on the command line");
+    assert_eq!(declared_files(&listed), ["good/main.tf"]);
+}

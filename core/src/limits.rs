@@ -8,8 +8,14 @@
 //! deeper than 128 levels is refused by `serde_json` as not JSON, and a TLS handshake message
 //! (so a presented chain) larger than 64 KiB is refused by `rustls` as a TLS error.
 
-/// Files larger than this are skipped with a notice: no IaC file is that large.
+/// Files the walk finds that are larger than this are skipped with a notice: no hand-written
+/// IaC file is that large.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// The limit for a file named on the command line, such as the JSON of a large Terraform plan
+/// (`terraform show -json`), which can run to tens of megabytes. Reading one takes about 20
+/// times its size in memory.
+pub const MAX_NAMED_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Collections (YAML, JSON) nested deeper than this stop the reading of a file with a notice.
 pub const MAX_NESTING_DEPTH: usize = 256;
