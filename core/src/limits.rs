@@ -13,9 +13,9 @@
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// The limit for a file named on the command line, such as the JSON of a large Terraform plan
-/// (`terraform show -json`), which can run to tens of megabytes. Reading one takes about 20
-/// times its size in memory.
-pub const MAX_NAMED_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// (`terraform show -json`), which can run to tens of megabytes. A plan is read keeping only
+/// its provider resources, so its memory is little more than its text.
+pub const MAX_NAMED_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Collections (YAML, JSON) nested deeper than this stop the reading of a file with a notice.
 pub const MAX_NESTING_DEPTH: usize = 256;

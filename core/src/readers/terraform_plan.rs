@@ -39,8 +39,8 @@ pub fn looks_like_terraform_plan(text: &str) -> bool {
 pub fn read_terraform_plan(file: SourceFile<'_>, ctx: &ReadContext) -> FileReport {
     let text = file.text.strip_prefix(BOM).unwrap_or(file.text);
     let offset = file.text.len() - text.len();
-    let plan: Value = match serde_json::from_str(text) {
-        Ok(plan) => plan,
+    let plan: Value = match serde_json::from_str::<PrunedPlan>(text) {
+        Ok(plan) => plan.into_value(),
         Err(error) => {
             return FileReport {
                 declarations: Vec::new(),
@@ -48,10 +48,14 @@ pub fn read_terraform_plan(file: SourceFile<'_>, ctx: &ReadContext) -> FileRepor
                     file: file.path.to_string(),
                     line: Some(error.line() as u32),
                     column: Some(error.column().max(1) as u32),
-                    message: format!(
-                        "not valid JSON ({error}); a plan should be the output of \
-                         `terraform show -json PLANFILE`"
-                    ),
+                    message: if error.is_data() {
+                        format!("not a plan as `terraform show -json PLANFILE` writes it ({error})")
+                    } else {
+                        format!(
+                            "not valid JSON ({error}); a plan should be the output of \
+                             `terraform show -json PLANFILE`"
+                        )
+                    },
                 }],
             };
         }
@@ -66,6 +70,105 @@ pub fn read_terraform_plan(file: SourceFile<'_>, ctx: &ReadContext) -> FileRepor
     FileReport {
         declarations,
         notices: Vec::new(),
+    }
+}
+
+/// The parts of a plan the reader looks at, read without holding the rest: of each list of
+/// resources only the provider resources are kept, one element being read at a time, and the
+/// other top-level sections (`prior_state`, `output_changes`, ...) are skipped unread. A plan
+/// of thousands of resources so takes little more memory than its text.
+#[derive(serde::Deserialize)]
+struct PrunedPlan {
+    #[serde(default)]
+    planned_values: Option<PlannedValues>,
+    #[serde(default)]
+    resource_changes: Option<ProviderResources>,
+    #[serde(default)]
+    configuration: Option<Value>,
+    #[serde(default)]
+    variables: Option<Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct PlannedValues {
+    #[serde(default)]
+    root_module: Option<PlannedModule>,
+}
+
+#[derive(serde::Deserialize)]
+struct PlannedModule {
+    #[serde(default)]
+    resources: ProviderResources,
+    #[serde(default)]
+    child_modules: Vec<PlannedModule>,
+}
+
+/// The provider resources of a list of resources or resource changes.
+#[derive(Default)]
+struct ProviderResources(Vec<Value>);
+
+impl<'de> serde::Deserialize<'de> for ProviderResources {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProviderResources;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of resources")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ProviderResources, A::Error> {
+                let mut kept = Vec::new();
+                while let Some(entry) = seq.next_element::<Value>()? {
+                    if entry.get("type").and_then(Value::as_str) == Some(RESOURCE_TYPE) {
+                        kept.push(entry);
+                    }
+                }
+                Ok(ProviderResources(kept))
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
+}
+
+impl PlannedModule {
+    fn into_value(self) -> Value {
+        serde_json::json!({
+            "resources": self.resources.0,
+            "child_modules": self
+                .child_modules
+                .into_iter()
+                .map(PlannedModule::into_value)
+                .collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl PrunedPlan {
+    /// The plan as the reader walks it, with only the kept parts.
+    fn into_value(self) -> Value {
+        let mut plan = Map::new();
+        if let Some(root) = self.planned_values.and_then(|p| p.root_module) {
+            plan.insert(
+                "planned_values".into(),
+                serde_json::json!({ "root_module": root.into_value() }),
+            );
+        }
+        if let Some(changes) = self.resource_changes {
+            plan.insert("resource_changes".into(), Value::Array(changes.0));
+        }
+        for (key, value) in [
+            ("configuration", self.configuration),
+            ("variables", self.variables),
+        ] {
+            if let Some(value) = value {
+                plan.insert(key.into(), value);
+            }
+        }
+        Value::Object(plan)
     }
 }
 
@@ -867,6 +970,44 @@ mod tests {
             notice.message.contains("terraform show -json"),
             "{}",
             notice.message
+        );
+    }
+
+    #[test]
+    fn only_provider_resources_are_kept_and_other_sections_are_skipped() {
+        let plan = r#"{"format_version":"1.2","prior_state":{"values":[1,2,3]},
+            "planned_values":{"outputs":{},"root_module":{"resources":[
+                {"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","values":{}},
+                {"address":"aws_iam_openid_connect_provider.p","mode":"managed",
+                 "type":"aws_iam_openid_connect_provider",
+                 "values":{"url":"https://idp.example","thumbprint_list":["0000000000000000000000000000000000000000"]}}
+            ],"child_modules":[{"address":"module.m","resources":[
+                {"address":"module.m.aws_iam_openid_connect_provider.q","mode":"managed",
+                 "type":"aws_iam_openid_connect_provider",
+                 "values":{"url":"https://other.example","thumbprint_list":[]}}]}]}}}"#;
+        let pruned: PrunedPlan = serde_json::from_str(plan).expect("a plan");
+        let value = pruned.into_value();
+        let root = &value["planned_values"]["root_module"];
+        assert_eq!(root["resources"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            root["child_modules"][0]["resources"][0]["address"],
+            "module.m.aws_iam_openid_connect_provider.q"
+        );
+        assert!(value.get("prior_state").is_none());
+
+        let report = read(plan);
+        assert_eq!(report.declarations.len(), 2, "{:?}", report.notices);
+    }
+
+    #[test]
+    fn a_section_of_the_wrong_type_is_a_notice_that_says_so() {
+        let report = read(r#"{"format_version":"1.2","resource_changes":{"not":"a list"}}"#);
+        assert!(report.declarations.is_empty());
+        assert_eq!(report.notices.len(), 1);
+        assert!(
+            report.notices[0].message.contains("not a plan as"),
+            "{}",
+            report.notices[0].message
         );
     }
 
