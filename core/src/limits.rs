@@ -50,6 +50,9 @@ pub const MAX_ADDRESSES_PER_HOST: usize = 8;
 /// The most name resolutions, connections and handshakes in flight at once.
 pub const MAX_CONCURRENT_CONNECTIONS: usize = 32;
 
+/// How many GetOpenIDConnectProvider calls of one AWS account are in flight at once.
+pub const MAX_CONCURRENT_IAM_READS: usize = 8;
+
 /// Seconds allowed, by default, for each name resolution, each connection, each TLS handshake
 /// and each whole response (`--timeout`).
 pub const DEFAULT_TIMEOUT_SECONDS: f64 = 10.0;

@@ -18,8 +18,7 @@ use tokio::task::JoinSet;
 /// one: IAM is global, and this region's STS endpoint answers for every account.
 const FALLBACK_REGION: &str = "us-east-1";
 
-/// How many GetOpenIDConnectProvider calls of one account are in flight at once.
-const CONCURRENT_READS: usize = 8;
+use oidc_thumb_core::limits::MAX_CONCURRENT_IAM_READS as CONCURRENT_READS;
 
 /// The session name of an assumed role, as CloudTrail shows it.
 const SESSION_NAME: &str = "oidc-thumb-check";
