@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context};
 use oidc_thumb_core::readers::{
-    file_kind, may_declare, read_file, read_terraform_module, terraform_modules, FileKind,
+    file_kind, may_call_a_module, may_declare, read_file, read_terraform_tree, FileKind,
     ReadContext, SourceFile,
 };
 use oidc_thumb_core::{Declaration, FileReport, ReadNotice};
@@ -36,8 +36,9 @@ pub struct Scan {
 }
 
 /// A Terraform file found by the walk, waiting for the rest of its module. Its text is kept
-/// only when it may declare a provider: the others are read again at the end, and only when a
-/// file of their module declares one, so memory follows the declaring modules, not the tree.
+/// only when it may declare a provider or call a local module: the others are read again at
+/// the end, and only when a file of their module was kept, so memory follows the declaring
+/// and calling modules, not the tree.
 struct TerraformFile {
     path: PathBuf,
     shown: String,
@@ -77,10 +78,8 @@ pub fn scan(paths: &[PathBuf], options: &WalkOptions, ctx: &ReadContext) -> anyh
         .iter()
         .map(|(path, text)| SourceFile { path, text })
         .collect();
-    for module in terraform_modules(&terraform) {
-        for report in read_terraform_module(&module, ctx) {
-            absorb(&mut scan, report);
-        }
+    for report in read_terraform_tree(&terraform, ctx) {
+        absorb(&mut scan, report);
     }
     for report in collected.reports {
         absorb(&mut scan, report);
@@ -98,8 +97,8 @@ pub fn scan(paths: &[PathBuf], options: &WalkOptions, ctx: &ReadContext) -> anyh
     Ok(scan)
 }
 
-/// The Terraform files of the modules (folders) where some file may declare a provider, as
-/// (shown path, text): the files the walk set aside are read again here.
+/// The Terraform files of the modules (folders) where some file may declare a provider or call
+/// a local module, as (shown path, text): the files the walk set aside are read again here.
 fn declaring_modules(
     files: Vec<TerraformFile>,
     notices: &mut Vec<ReadNotice>,
@@ -277,7 +276,10 @@ fn visit(path: &Path, collected: &Mutex<Collected>, ctx: &ReadContext, named: bo
     // A file that cannot declare anything is not even decoded; a Terraform file is noted all
     // the same, since a declaration of its module may use its variables.
     let terraform = matches!(kind, FileKind::Terraform | FileKind::TerraformVariables);
-    if !may_declare(&bytes) {
+    // A Terraform file that calls a local module is kept too: the call may give a provider
+    // of that module its values.
+    let calls = kind == FileKind::Terraform && may_call_a_module(&bytes);
+    if !may_declare(&bytes) && !calls {
         let mut c = lock(collected);
         c.files_read += 1;
         if terraform {

@@ -506,3 +506,26 @@ fn eks_issuer_without_a_region_is_unresolved() {
         "aws_eks_cluster.main.identity[0].oidc[0].issuer"
     );
 }
+
+#[test]
+fn each_call_of_a_local_module_is_judged_with_the_values_it_passes() {
+    let run = check("module_calls", &["--format", "json"]);
+
+    assert_eq!(run.code, Some(1), "{run}");
+    let json = run.json();
+    let results = json["results"].as_array().expect("results is an array");
+    let by_resource = |resource: &str| {
+        results
+            .iter()
+            .find(|r| r["resource"] == resource)
+            .unwrap_or_else(|| panic!("no result for {resource}: {run}"))
+    };
+    let current = by_resource("module.current.aws_iam_openid_connect_provider.this");
+    assert_eq!(current["status"], "pass", "{run}");
+    let stale = by_resource("module.stale.aws_iam_openid_connect_provider.this");
+    assert_eq!(stale["status"], "mismatch", "{run}");
+    assert_eq!(stale["file"], "modules/oidc/main.tf");
+    assert_eq!(stale["line"], 13);
+    assert_eq!(stale["expected"], serde_json::json!([IDP_TOP]));
+    assert_eq!(results.len(), 2, "{run}");
+}

@@ -167,6 +167,113 @@ fn a_value_from_a_variable_file_is_not_rewritten_and_says_where_to_change_it() {
 }
 
 #[test]
+fn a_value_from_a_module_call_is_not_rewritten_and_says_where_to_change_it() {
+    let repo = Repo::empty();
+    let module = format!(
+        "variable \"url\" {{}}\nvariable \"thumbprints\" {{}}\n{}",
+        terraform("var.url", "var.thumbprints")
+    );
+    let root = format!(
+        "module \"oidc\" {{\n  source      = \"./modules/oidc\"\n  url         = \
+         \"https://idp.example.test\"\n  thumbprints = [\"{STALE}\"]\n}}\n"
+    );
+    repo.write("modules/oidc/main.tf", &module);
+    repo.write("main.tf", &root);
+
+    let run = Run::of(&mut repo.fix());
+
+    assert_eq!(run.code, Some(1), "{run}");
+    assert_eq!(repo.read("modules/oidc/main.tf"), module);
+    assert_eq!(repo.read("main.tf"), root);
+    assert!(
+        run.stderr
+            .contains("module.oidc.aws_iam_openid_connect_provider.idp"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "comes from `var.thumbprints`; change it where it is defined; the list to write: \
+             [\"{IDP_TOP}\"]"
+        )),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_literal_list_in_a_module_called_twice_is_rewritten_once() {
+    let repo = Repo::empty();
+    let module = format!(
+        "variable \"url\" {{}}\n{}",
+        terraform("var.url", &format!("[\"{STALE}\"]"))
+    );
+    let call = |name: &str| {
+        format!(
+            "module \"{name}\" {{\n  source = \"./modules/oidc\"\n  url    = \
+             \"https://idp.example.test\"\n}}\n"
+        )
+    };
+    repo.write("modules/oidc/main.tf", &module);
+    repo.write("main.tf", &format!("{}{}", call("a"), call("b")));
+
+    let run = Run::of(&mut repo.fix());
+
+    assert_eq!(run.code, Some(0), "{run}");
+    assert_eq!(
+        repo.read("modules/oidc/main.tf"),
+        module.replace(STALE, IDP_TOP)
+    );
+    let again = Run::of(&mut repo.fix());
+    assert_eq!(again.code, Some(0), "{again}");
+    assert_eq!(
+        repo.read("modules/oidc/main.tf"),
+        module.replace(STALE, IDP_TOP)
+    );
+}
+
+#[test]
+fn a_literal_list_in_a_module_whose_calls_need_different_values_is_written_once_and_left_to_a_person(
+) {
+    let repo = Repo::empty();
+    let module = format!(
+        "variable \"url\" {{}}\n{}",
+        terraform("var.url", &format!("[\"{STALE}\"]"))
+    );
+    let call = |name: &str, host: &str| {
+        format!(
+            "module \"{name}\" {{\n  source = \"./modules/oidc\"\n  url    = \
+             \"https://{host}\"\n}}\n"
+        )
+    };
+    repo.write("modules/oidc/main.tf", &module);
+    repo.write(
+        "main.tf",
+        &format!(
+            "{}{}",
+            call("a", "idp.example.test"),
+            call("b", "sso.example.test")
+        ),
+    );
+
+    let run = Run::of(&mut repo.fix());
+
+    // The first call's values are written; the second call shares the text and is left to a
+    // person, saying so.
+    assert_eq!(run.code, Some(1), "{run}");
+    assert_eq!(
+        repo.read("modules/oidc/main.tf"),
+        module.replace(STALE, IDP_TOP),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains(
+            "module.b.aws_iam_openid_connect_provider.idp: line 4: the text there is shared \
+             with module.a.aws_iam_openid_connect_provider.idp, which needs other values"
+        ),
+        "{run}"
+    );
+}
+
+#[test]
 fn a_repository_with_nothing_stale_exits_zero_without_writing() {
     let repo = Repo::empty();
     let text = terraform("\"https://idp.example.test\"", &format!("[\"{IDP_TOP}\"]"));

@@ -28,6 +28,14 @@ pub const MAX_EVALUATION_FUEL: usize = 100_000;
 /// counts as computed.
 pub const MAX_EVALUATION_DEPTH: usize = 200;
 
+/// How many module calls deep a provider's module is followed from a root module (a root
+/// calling a module calling the provider's module is two).
+pub const MAX_MODULE_CALL_DEPTH: usize = 16;
+
+/// The most instances of one module read (one per call, per instance of the caller); the rest
+/// are not read.
+pub const MAX_MODULE_INSTANCES: usize = 64;
+
 /// The most thumbprints IAM accepts on one provider; more is a finding.
 pub const MAX_THUMBPRINTS: usize = 5;
 

@@ -7,8 +7,8 @@
 //! interest word), so the fuzzer spends its time in the parsers.
 
 use oidc_thumb_core::readers::{
-    cloudformation, kubernetes, pulumi_yaml, read_terraform_module, source, terraform_plan,
-    ReadContext, SourceFile,
+    cloudformation, kubernetes, pulumi_yaml, read_terraform_module, read_terraform_tree, source,
+    terraform_plan, ReadContext, SourceFile,
 };
 use oidc_thumb_core::{read_discovery_document, CertFacts, PresentedChain};
 
@@ -62,23 +62,30 @@ pub fn source(data: &[u8]) {
     let _ = source::read_source(SourceFile { path, text: &text }, &ctx());
 }
 
-/// A Terraform module of two files, a configuration and its variables, split at the first NUL
-/// byte.
+/// A tree of Terraform modules: a root module's configuration, a module it may call
+/// (`./modules/m`) and that module's variables, split at the first two NUL bytes.
 pub fn terraform(data: &[u8]) {
-    let mut parts = data.splitn(2, |b| *b == 0);
-    let config = text(parts.next().unwrap_or_default());
+    let mut parts = data.splitn(3, |b| *b == 0);
+    let root = text(parts.next().unwrap_or_default());
+    let called = text(parts.next().unwrap_or_default());
     let variables = text(parts.next().unwrap_or_default());
     let files = [
         SourceFile {
             path: "infra/main.tf",
-            text: &config,
+            text: &root,
         },
         SourceFile {
-            path: "infra/terraform.tfvars",
+            path: "infra/modules/m/main.tf",
+            text: &called,
+        },
+        SourceFile {
+            path: "infra/modules/m/terraform.tfvars",
             text: &variables,
         },
     ];
-    let _ = read_terraform_module(&files, &ctx());
+    let _ = read_terraform_tree(&files, &ctx());
+    // The root alone, as a module read on its own.
+    let _ = read_terraform_module(&files[..1], &ctx());
 }
 
 /// A Terraform plan in JSON (`terraform show -json`).

@@ -9,7 +9,7 @@ pub mod terraform;
 pub mod terraform_plan;
 
 pub use dispatch::{file_kind, read_file, terraform_modules, FileKind};
-pub use terraform::read_terraform_module;
+pub use terraform::{may_call_a_module, read_terraform_module, read_terraform_tree};
 
 /// What the readers may use besides a file's text.
 #[derive(Clone, Debug, Default)]

@@ -71,6 +71,24 @@ impl Value {
         }
     }
 
+    /// The value with no place for any of its strings: for a value carried into another
+    /// module, whose file indexes differ.
+    pub fn without_origin(self) -> Value {
+        match self {
+            Value::Str { text, .. } => Value::str(text),
+            Value::List(items) => {
+                Value::List(items.into_iter().map(Value::without_origin).collect())
+            }
+            Value::Object(fields) => Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(key, value)| (key, value.without_origin()))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// A JSON value (from a `.tfvars.json` file) as a value; its strings have no origin.
     pub fn from_json(json: &serde_json::Value) -> Value {
         match json {

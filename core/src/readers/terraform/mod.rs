@@ -14,6 +14,7 @@
 //! file (a variable file, a local elsewhere) has the span of the list's value, since a span
 //! names no file.
 
+mod calls;
 mod eval;
 mod lines;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span as _;
 
+pub use self::calls::{may_call_a_module, read_terraform_tree};
 use self::eval::{Binding, ClusterRef, Evaluator, Scope, Unknown, Value};
 pub(super) use self::lines::Lines;
 use super::{ReadContext, SourceFile};
@@ -56,21 +58,36 @@ pub fn read_terraform_module(files: &[SourceFile<'_>], ctx: &ReadContext) -> Vec
         .zip(&mut reports)
         .map(|(file, report)| parse(file, &mut report.notices))
         .collect();
-    let module = Module::new(files, &parsed, ctx);
+    let module = Module::new(files, &parsed, None, ctx);
+    declare(&module, "", &mut reports);
+    kept(reports)
+}
 
-    for (index, file) in parsed.iter().enumerate() {
-        let Content::Hcl(body) = &file.content else {
+/// Adds the declarations of every provider resource of `module` to the reports of its files.
+fn declare(module: &Module<'_>, path: &str, reports: &mut [FileReport]) {
+    for (index, file) in module.parsed.iter().enumerate() {
+        let (Content::Hcl(body), Role::Config) = (&file.content, &file.role) else {
             continue;
         };
-        if file.role != Role::Config {
+        let Some(report) = reports.get_mut(index) else {
             continue;
-        }
+        };
         for block in body.blocks().filter(|b| is_provider_resource(b)) {
-            let declaration = module.declaration(index, block, &mut reports[index].notices);
-            reports[index].declarations.push(declaration);
+            let mut notices = Vec::new();
+            let declaration = module.declaration(index, block, path, &mut notices);
+            report.declarations.push(declaration);
+            // A module called twice says the same of its own text once.
+            for notice in notices {
+                if !report.notices.contains(&notice) {
+                    report.notices.push(notice);
+                }
+            }
         }
     }
+}
 
+/// The reports that have something to say.
+fn kept(reports: Vec<FileReport>) -> Vec<FileReport> {
     reports
         .into_iter()
         .filter(|report| !report.declarations.is_empty() || !report.notices.is_empty())
@@ -211,7 +228,16 @@ struct Module<'a> {
 }
 
 impl<'a> Module<'a> {
-    fn new(files: &'a [SourceFile<'a>], parsed: &'a [Parsed], ctx: &'a ReadContext) -> Self {
+    /// The module of `files`. `inputs` are the values a call of the module gives its
+    /// variables; `None` for a root module, whose variables come from their defaults and the
+    /// auto-loaded variable files (a called module's variable files are not loaded: Terraform
+    /// loads them only in the root module).
+    fn new(
+        files: &'a [SourceFile<'a>],
+        parsed: &'a [Parsed],
+        inputs: Option<&HashMap<String, Value>>,
+        ctx: &'a ReadContext,
+    ) -> Self {
         let mut scope = Scope {
             offsets: parsed.iter().map(|p| p.offset).collect(),
             ..Scope::default()
@@ -253,10 +279,17 @@ impl<'a> Module<'a> {
             }
         }
 
+        if let Some(inputs) = inputs {
+            for (name, value) in inputs {
+                scope
+                    .variables
+                    .insert(name.clone(), Binding::Value(value.clone()));
+            }
+        }
         let mut tfvars: Vec<(usize, &Parsed)> = parsed
             .iter()
             .enumerate()
-            .filter(|(_, p)| matches!(p.role, Role::Tfvars { .. }))
+            .filter(|(_, p)| inputs.is_none() && matches!(p.role, Role::Tfvars { .. }))
             .collect();
         tfvars.sort_by(|(_, a), (_, b)| a.role.cmp(&b.role));
         for (file, vars) in tfvars {
@@ -293,10 +326,13 @@ impl<'a> Module<'a> {
         }
     }
 
+    /// The declaration of a provider resource; `path` is the module path of a called module
+    /// (`module.ci.`), empty in a root module.
     fn declaration(
         &self,
         file: usize,
         block: &Block,
+        path: &str,
         notices: &mut Vec<ReadNotice>,
     ) -> Declaration {
         let source = self
@@ -305,7 +341,7 @@ impl<'a> Module<'a> {
             .copied()
             .unwrap_or(SourceFile { path: "", text: "" });
         let name = block.labels.get(1).map_or("", |label| label.as_str());
-        let resource = format!("{RESOURCE_TYPE}.{name}");
+        let resource = format!("{path}{RESOURCE_TYPE}.{name}");
 
         let url = self.issuer_url(file, block, &resource, notices);
         let list = block.body.get_attribute("thumbprint_list");

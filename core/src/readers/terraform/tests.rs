@@ -980,3 +980,153 @@ fn a_parse_error_in_a_bom_file_is_placed_as_an_editor_shows_it() {
         (Some(2), Some(9))
     );
 }
+
+/// Every declaration of a tree of modules, module calls followed, by resource name.
+fn tree(files: &[(&str, &str)]) -> Vec<Declaration> {
+    let files: Vec<SourceFile> = files
+        .iter()
+        .map(|(path, text)| SourceFile { path, text })
+        .collect();
+    let mut found: Vec<Declaration> = read_terraform_tree(&files, &ReadContext::default())
+        .into_iter()
+        .flat_map(|report| report.declarations)
+        .collect();
+    found.sort_by(|a, b| a.resource.cmp(&b.resource));
+    found
+}
+
+const CALLED: &str = "variable \"thumbprints\" {\n  type    = list(string)\n  default = []\n}\n\
+                      variable \"url\" {}\n\
+                      resource \"aws_iam_openid_connect_provider\" \"this\" {\n  url             = \
+                      var.url\n  client_id_list  = [\"sts.amazonaws.com\"]\n  thumbprint_list = \
+                      var.thumbprints\n}\n";
+
+#[test]
+fn a_called_module_takes_its_values_from_each_call() {
+    let root = format!(
+        "locals {{\n  github = \"{GITHUB}\"\n}}\n\
+         module \"ci\" {{\n  source      = \"./modules/oidc\"\n  url         = \
+         \"https://token.actions.githubusercontent.com\"\n  thumbprints = [local.github]\n}}\n\
+         module \"eks\" {{\n  source      = \"./modules/oidc/\"\n  url         = \
+         \"https://oidc.eks.eu-west-1.amazonaws.com/id/X\"\n  thumbprints = [\"{EKS}\"]\n}}\n"
+    );
+    let found = tree(&[("main.tf", &root), ("modules/oidc/main.tf", CALLED)]);
+
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(
+        found[0].resource,
+        "module.ci.aws_iam_openid_connect_provider.this"
+    );
+    assert_eq!(found[0].file, "modules/oidc/main.tf");
+    assert_eq!(
+        found[0].url,
+        IssuerUrl::Known {
+            url: "https://token.actions.githubusercontent.com".into(),
+            expression: Some("var.url".into()),
+        }
+    );
+    assert_eq!(values(&found[0]), [GITHUB]);
+    assert_eq!(
+        found[1].resource,
+        "module.eks.aws_iam_openid_connect_provider.this"
+    );
+    assert_eq!(values(&found[1]), [EKS]);
+    // The values are written in the caller: their place is the list's value in the module.
+    let text = CALLED;
+    let span = list_span(&found[1]);
+    assert_eq!(&text[span.start..span.end], "var.thumbprints");
+    let ThumbprintList::Literal { values, .. } = &found[1].thumbprints else {
+        panic!("a literal list");
+    };
+    assert_eq!(values[0].span, span);
+}
+
+#[test]
+fn calls_are_followed_through_modules_that_call_modules() {
+    let root =
+        format!("module \"prod\" {{\n  source = \"./envs/prod\"\n  thumbprint = \"{OTHER}\"\n}}\n");
+    let env = "variable \"thumbprint\" {}\n\
+               module \"oidc\" {\n  source      = \"../../modules/oidc\"\n  url         = \
+               \"https://idp.example\"\n  thumbprints = [var.thumbprint]\n}\n";
+    let found = tree(&[
+        ("main.tf", &root),
+        ("envs/prod/main.tf", env),
+        ("modules/oidc/main.tf", CALLED),
+    ]);
+
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].resource,
+        "module.prod.module.oidc.aws_iam_openid_connect_provider.this"
+    );
+    assert_eq!(values(&found[0]), [OTHER]);
+}
+
+#[test]
+fn a_module_nothing_calls_is_a_root_with_its_defaults_and_variable_files() {
+    let found = tree(&[
+        ("modules/oidc/main.tf", CALLED),
+        (
+            "modules/oidc/terraform.tfvars",
+            &format!("url = \"https://idp.example\"\nthumbprints = [\"{OTHER}\"]\n"),
+        ),
+    ]);
+
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].resource, "aws_iam_openid_connect_provider.this");
+    assert_eq!(values(&found[0]), [OTHER]);
+}
+
+#[test]
+fn a_called_module_ignores_its_own_variable_files() {
+    let root =
+        "module \"ci\" {\n  source = \"./modules/oidc\"\n  url    = \"https://idp.example\"\n}\n";
+    let found = tree(&[
+        ("main.tf", root),
+        ("modules/oidc/main.tf", CALLED),
+        (
+            "modules/oidc/terraform.tfvars",
+            &format!("thumbprints = [\"{OTHER}\"]\n"),
+        ),
+    ]);
+
+    assert_eq!(found.len(), 1, "{found:#?}");
+    // Terraform loads variable files only in the root module: the default applies.
+    assert_eq!(values(&found[0]), Vec::<&str>::new());
+}
+
+#[test]
+fn values_a_call_cannot_know_before_apply_are_dynamic() {
+    let root = "module \"ci\" {\n  source      = \"./modules/oidc\"\n  url         = \
+                \"https://idp.example\"\n  thumbprints = data.tls_certificate.ci.certificates[*].sha1_fingerprint\n}\n";
+    let found = tree(&[("main.tf", root), ("modules/oidc/main.tf", CALLED)]);
+
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(dynamic_expression(&found[0]), "var.thumbprints");
+}
+
+#[test]
+fn modules_calling_each_other_and_remote_sources_end() {
+    let a = "module \"b\" {\n  source = \"../b\"\n  url = \"https://a.example\"\n}\n";
+    let b = format!(
+        "module \"a\" {{\n  source = \"../a\"\n}}\nmodule \"remote\" {{\n  source = \
+         \"terraform-aws-modules/iam/aws//modules/iam-github-oidc-provider\"\n}}\n{CALLED}"
+    );
+    let found = tree(&[("a/main.tf", a), ("b/main.tf", &b)]);
+
+    assert!(!found.is_empty());
+    assert!(found.len() <= crate::limits::MAX_MODULE_INSTANCES);
+}
+
+#[test]
+fn a_module_called_from_many_places_is_read_at_most_the_limit_of_times() {
+    let mut root = String::new();
+    for n in 0..100 {
+        root.push_str(&format!(
+            "module \"m{n}\" {{\n  source = \"./modules/oidc\"\n  url = \"https://idp{n}.example\"\n}}\n"
+        ));
+    }
+    let found = tree(&[("main.tf", &root), ("modules/oidc/main.tf", CALLED)]);
+
+    assert_eq!(found.len(), crate::limits::MAX_MODULE_INSTANCES);
+}
