@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use hcl_edit::structure::Block;
 
 use super::eval::{Evaluator, Value};
-use super::{config_bodies, declare, kept, parse, Module, Parsed, RESOURCE_TYPE};
+use super::{
+    config_bodies, declare, kept, parse, read_terraform_module, Module, Parsed, RESOURCE_TYPE,
+};
 use crate::limits::{MAX_MODULE_CALL_DEPTH, MAX_MODULE_INSTANCES};
 use crate::readers::{ReadContext, SourceFile};
 use crate::FileReport;
@@ -34,6 +36,14 @@ const META_ARGUMENTS: [&str; 7] = [
 /// between them. Returns a report for each file that declares a provider or could not be read.
 pub fn read_terraform_tree(files: &[SourceFile<'_>], ctx: &ReadContext) -> Vec<FileReport> {
     let folders = group_by_folder(files);
+    if !files.iter().any(|f| may_call_a_module(f.text)) {
+        // No module calls another: each module is a root, read and let go one at a time, so
+        // memory follows the largest module rather than the tree.
+        return folders
+            .iter()
+            .flat_map(|(_, module)| read_terraform_module(module, ctx))
+            .collect();
+    }
     let declaring: Vec<bool> = folders
         .iter()
         .map(|(_, module)| module.iter().any(|f| f.text.contains(RESOURCE_TYPE)))
