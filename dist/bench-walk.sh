@@ -6,8 +6,9 @@
 #   dist/bench-walk.sh            FILES=10000 RUNS=10 SEED=1 BENCH_DIR=(a temporary folder)
 #
 # The limits it checks: `list` within 2x the median wall time of rg, `check --offline` with
-# saved chains within 1.5x that of `list`, and each under 100 MB peak memory. It exits 1 when
-# one is broken.
+# saved chains within 1.5x that of `list`, and each under 100 MB peak memory, the gate writing
+# every report (JUnit, SARIF, JSON, job summary, annotations) included. It exits 1 when one is
+# broken.
 #
 # The binary is a release build without the `net` and `aws` features
 # (`cargo build --release --no-default-features`): `list` and `check --offline` use neither,
@@ -51,8 +52,11 @@ else
     say "ripgrep (rg) is not installed: the comparison with rg is SKIPPED"
     say "install it with 'apt-get install ripgrep' (or 'cargo install ripgrep') and run again"
 fi
-names+=("list" "check --offline")
-commands+=("$BIN list ." "$BIN check --offline --chains ../chains .")
+# The gate as the Action runs it: every report written, annotations on stdout.
+reports=$(mktemp -d)
+names+=("list" "check --offline" "check, every report")
+commands+=("$BIN list ." "$BIN check --offline --chains ../chains ."
+    "$BIN check --offline --chains ../chains --annotations always --junit $reports/junit.xml --sarif $reports/report.sarif --json $reports/report.json --summary $reports/summary.md .")
 
 # For each command, in order, one line: median, min and max wall time, and mean CPU time
 # (user + system; "nan" when unknown), in seconds.
@@ -103,6 +107,7 @@ else
     for _ in "${commands[@]}"; do memory+=("-"); done
 fi
 
+rm -rf "$reports"
 python3 - "$LIST_LIMIT" "$CHECK_LIMIT" "$MEMORY_LIMIT_MB" "$FILES" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')" \
     "$(printf '%s\n' "${names[@]}")" "$medians" "$(printf '%s\n' "${memory[@]}")" <<'EOF'
 import sys
@@ -123,6 +128,8 @@ for name, (med, low, high, cpu), mb in zip(names, times, memory):
         against = f"{ratio:.2f}x rg (limit {list_limit}x)"
         if ratio > list_limit:
             failed.append(f"list takes {against}")
+    if name == "check, every report":
+        against = f"{med / median['list']:.2f}x list"
     if name == "check --offline":
         ratio = med / median["list"]
         against = f"{ratio:.2f}x list (limit {check_limit}x)"
