@@ -14,9 +14,7 @@ use std::collections::HashMap;
 use hcl_edit::structure::Block;
 
 use super::eval::{Evaluator, Value};
-use super::{
-    config_bodies, declare, kept, parse, read_terraform_module, Module, Parsed, RESOURCE_TYPE,
-};
+use super::{config_bodies, declare, declares, kept, parse_module, Module, Parsed};
 use crate::limits::{MAX_MODULE_CALL_DEPTH, MAX_MODULE_INSTANCES};
 use crate::readers::{ReadContext, SourceFile};
 use crate::FileReport;
@@ -36,38 +34,24 @@ const META_ARGUMENTS: [&str; 7] = [
 /// between them. Returns a report for each file that declares a provider or could not be read.
 pub fn read_terraform_tree(files: &[SourceFile<'_>], ctx: &ReadContext) -> Vec<FileReport> {
     let folders = group_by_folder(files);
-    if !files.iter().any(|f| may_call_a_module(f.text)) {
-        // No module calls another: each module is a root, read and let go one at a time, so
-        // memory follows the largest module rather than the tree.
-        return folders
-            .iter()
-            .flat_map(|(_, module)| read_terraform_module(module, ctx))
-            .collect();
-    }
-    let declaring: Vec<bool> = folders
-        .iter()
-        .map(|(_, module)| module.iter().any(|f| f.text.contains(RESOURCE_TYPE)))
-        .collect();
-    if !declaring.contains(&true) {
+    if !folders.iter().any(|(_, module)| declares(module)) {
         return Vec::new();
     }
 
-    // Only modules that declare a provider or call another module are parsed.
     let mut reports: Vec<Vec<FileReport>> = folders
         .iter()
         .map(|(_, module)| module.iter().map(|_| FileReport::default()).collect())
         .collect();
-    let parsed: Vec<Vec<Parsed>> = folders
+    // Only the modules that call another are parsed up front and held: the modules they call
+    // need their `module` blocks and the values those pass, for every instance. A module that
+    // only declares is parsed while its providers are declared and then let go, so memory
+    // follows the calling modules and the largest declaring one, not the tree.
+    let calling: Vec<Vec<Parsed>> = folders
         .iter()
-        .zip(&declaring)
         .zip(&mut reports)
-        .map(|(((_, module), declares), reports)| {
-            if *declares || module.iter().any(|f| may_call_a_module(f.text)) {
-                module
-                    .iter()
-                    .zip(reports.iter_mut())
-                    .map(|(file, report)| parse(file, &mut report.notices))
-                    .collect()
+        .map(|((_, module), reports)| {
+            if module.iter().any(|f| may_call_a_module(f.text)) {
+                parse_module(module, reports)
             } else {
                 Vec::new()
             }
@@ -76,21 +60,24 @@ pub fn read_terraform_tree(files: &[SourceFile<'_>], ctx: &ReadContext) -> Vec<F
 
     let tree = Tree {
         folders: &folders,
-        parsed: &parsed,
-        callers: callers(&folders, &parsed),
+        parsed: &calling,
+        callers: callers(&folders, &calling),
         ctx,
         known: Default::default(),
     };
-    for (index, declares) in declaring.iter().enumerate() {
-        if !declares {
+    for (index, ((_, module_files), module_reports)) in
+        folders.iter().zip(reports.iter_mut()).enumerate()
+    {
+        if !declares(module_files) {
             continue;
         }
-        let (Some((_, module_files)), Some(module_parsed), Some(module_reports)) = (
-            folders.get(index),
-            parsed.get(index),
-            reports.get_mut(index),
-        ) else {
-            continue;
+        let own;
+        let module_parsed = match calling.get(index) {
+            Some(held) if !held.is_empty() => held,
+            _ => {
+                own = parse_module(module_files, module_reports);
+                &own
+            }
         };
         for instance in tree.instances(index, &mut vec![index]) {
             let module = Module::new(module_files, module_parsed, instance.inputs.as_ref(), ctx);

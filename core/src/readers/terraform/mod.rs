@@ -45,22 +45,33 @@ const BOM: &str = "\u{feff}";
 /// the module does not use (any other name) are ignored, and a module none of whose `.tf` files
 /// names the resource type is not parsed at all.
 pub fn read_terraform_module(files: &[SourceFile<'_>], ctx: &ReadContext) -> Vec<FileReport> {
-    let declares = files
-        .iter()
-        .any(|file| role(file.path) == Role::Config && file.text.contains(RESOURCE_TYPE));
-    if !declares {
+    if !declares(files) {
         return Vec::new();
     }
 
     let mut reports: Vec<FileReport> = files.iter().map(|_| FileReport::default()).collect();
-    let parsed: Vec<Parsed> = files
-        .iter()
-        .zip(&mut reports)
-        .map(|(file, report)| parse(file, &mut report.notices))
-        .collect();
+    let parsed = parse_module(files, &mut reports);
     let module = Module::new(files, &parsed, None, ctx);
     declare(&module, "", &mut reports);
     kept(reports)
+}
+
+/// True when a `.tf` file of the module names the resource type: the module may declare a
+/// provider, and is worth parsing.
+fn declares(files: &[SourceFile<'_>]) -> bool {
+    files
+        .iter()
+        .any(|file| role(file.path) == Role::Config && file.text.contains(RESOURCE_TYPE))
+}
+
+/// Parses every file of a module, each file's notices going to its report (`reports` holds one
+/// for each of `files`).
+fn parse_module(files: &[SourceFile<'_>], reports: &mut [FileReport]) -> Vec<Parsed> {
+    files
+        .iter()
+        .zip(reports)
+        .map(|(file, report)| parse(file, &mut report.notices))
+        .collect()
 }
 
 /// Adds the declarations of every provider resource of `module` to the reports of its files.
